@@ -1,0 +1,3 @@
+"""prhub: weekly pull-request reports for any repository."""
+
+__version__ = "0.1.0"

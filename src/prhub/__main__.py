@@ -1,0 +1,3 @@
+from prhub.cli import main
+
+main(prog_name="prhub")

@@ -1,0 +1,122 @@
+"""The ``prhub`` command line: parses input, calls the layers, turns errors into one line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from prhub import __version__
+from prhub.errors import PrhubError
+from prhub.store.sqlite import Store, default_db_path
+
+err_console = Console(stderr=True, highlight=False)
+
+DB_OPTION = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite database file [default: $PRHUB_DB, else prhub.db in the user data directory].",
+)
+
+
+def open_store(db: Path | None) -> Store:
+    return Store(db or default_db_path())
+
+
+class PrhubGroup(click.Group):
+    """Turns every PrhubError into ``prhub: error: <message>`` and its exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except PrhubError as exc:
+            err_console.print(f"prhub: error: {exc}", markup=False, soft_wrap=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            err_console.print("prhub: interrupted", markup=False)
+            sys.exit(130)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: still one line, the traceback on request
+            if os.environ.get("PRHUB_DEBUG"):
+                raise
+            err_console.print(
+                f"prhub: internal error: {type(exc).__name__}: {exc} (set PRHUB_DEBUG=1 for the traceback)",
+                markup=False, soft_wrap=True,
+            )
+            sys.exit(70)
+
+
+@click.group(cls=PrhubGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="prhub")
+def main() -> None:
+    """Weekly pull-request reports for any git repository.
+
+    \b
+    Typical use:
+      prhub sync ~/src/vllm                      read the history into the store
+      prhub report ~/src/vllm --week 2026-W15    the week's report (syncs first)
+      prhub serve                                browse every stored report
+    """
+
+
+@main.command()
+@click.argument("repo_path", type=click.Path(path_type=Path), default=".")
+@click.option("--branch", "-b", default=None, help="Branch to read [default: the remote's default branch, else HEAD's].")
+@DB_OPTION
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary line.")
+def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> None:
+    """Read a local clone's history into the store.
+
+    The first sync reads the whole first-parent history of the branch; every
+    later sync reads only the commits that are new since the last one. A sync
+    that is interrupted resumes where it stopped. A branch that was rewritten
+    (force-pushed) is detected: the commits that left it are removed and the
+    new ones read.
+
+    \b
+    Examples:
+      prhub sync ~/src/vllm
+      prhub sync ~/src/vllm --branch main --db /data/prhub.db
+    """
+    from prhub.sync import sync as run_sync
+
+    with open_store(db) as store:
+        show = not quiet and err_console.is_terminal
+        with Progress(
+            TextColumn("[bold]syncing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+            console=err_console, transient=True, disable=not show,
+        ) as bar:
+            task = bar.add_task("sync", total=None)
+
+            def on_progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = run_sync(store, repo_path, branch=branch, progress=on_progress)
+    if result.rewritten_from:
+        err_console.print(
+            f"prhub: {result.branch} was rewritten since the last sync (was {result.rewritten_from[:12]}): "
+            f"{result.dropped_commits} stored commits no longer on it were removed",
+            markup=False,
+        )
+    t = result.totals
+    if result.new_commits:
+        click.echo(
+            f"{result.repo.slug} {result.branch}: {result.new_commits} new commits, {result.new_prs} new PRs "
+            f"in {result.seconds:.1f}s; stored {t['commits']} commits, {t['pull_requests']} PRs, "
+            f"{t['direct_commits']} direct pushes"
+        )
+    else:
+        click.echo(
+            f"{result.repo.slug} {result.branch}: already up to date at {result.head[:12]} "
+            f"({t['commits']} commits, {t['pull_requests']} PRs)"
+        )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,335 @@
+"""The git source: one streaming ``git log`` process, parsed as it streams.
+
+The log is asked for with ``-z`` so that every field and every path is
+NUL-terminated and nothing is quoted; the parser is a state machine over those
+NUL-separated tokens, so memory holds one commit at a time whatever the length
+of the history.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from prhub.errors import GitError
+from prhub.models import Commit, FileChange, Identity
+
+# Each commit starts with a record separator, then fixed fields separated by NUL.
+# %an/%ae are the recorded identity, %aN/%aE the one after .mailmap.
+_FIELDS = ["%H", "%P", "%an", "%ae", "%aN", "%aE", "%at", "%ai", "%cn", "%ce", "%ct", "%ci", "%B"]
+LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS)
+_HEADER_TOKENS = len(_FIELDS)
+_MARK = b"\x1e"
+_CHUNK = 1 << 20
+_QUEUED_CHUNKS = 64  # at most this many chunks (MiB) wait between git and the parser
+
+
+def log_command(rev_range: str) -> list[str]:
+    """The one git command a sync runs (oldest commit first, first parent only)."""
+    return [
+        "git",
+        "-c", "core.quotepath=off",
+        "-c", "diff.renameLimit=10000",
+        "log", "--first-parent", "--diff-merges=first-parent", "--reverse",
+        "-z", "--raw", "--numstat", "-M", "--no-abbrev", "--no-color", "--no-ext-diff",
+        "--no-textconv", "--use-mailmap", f"--format={LOG_FORMAT}", rev_range, "--",
+    ]
+
+
+def _text(raw: bytes) -> tuple[str, bytes | None]:
+    """Decode git bytes; keep the original bytes when they are not valid UTF-8."""
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "replace"), raw
+
+
+def _tz_minutes(iso_like: bytes) -> int:
+    """Offset of ``2026-04-19 15:37:53 -0700`` in minutes (-420)."""
+    off = iso_like.rsplit(b" ", 1)[-1]
+    sign = -1 if off[:1] == b"-" else 1
+    return sign * (int(off[1:3]) * 60 + int(off[3:5]))
+
+
+def _count(raw: bytes) -> int | None:
+    return None if raw == b"-" else int(raw)
+
+
+@dataclass(slots=True)
+class _RawEntry:
+    status: str
+    path: bytes
+    old_path: bytes | None
+
+
+class LogParser:
+    """Turns the bytes of ``git log -z --raw --numstat`` (in LOG_FORMAT) into Commits.
+
+    Feed it chunks of any size with :meth:`feed`; it yields every commit that is
+    complete. :meth:`close` yields the last one.
+    """
+
+    def __init__(self) -> None:
+        self._rest = b""
+        self._header: list[bytes] = []
+        self._raw: list[_RawEntry] = []
+        self._stats: list[tuple[bytes, bytes]] = []
+        self._pending: list[bytes] = []  # path tokens still owed to the current entry
+        self._need = 0
+        self._entry: tuple[str, bytes] | None = None  # ("raw", status) or ("num", counts)
+
+    def feed(self, chunk: bytes) -> Iterator[Commit]:
+        data = self._rest + chunk
+        tokens = data.split(b"\0")
+        self._rest = tokens.pop()
+        for token in tokens:
+            commit = self._token(token)
+            if commit is not None:
+                yield commit
+
+    def close(self) -> Iterator[Commit]:
+        if self._rest:
+            commit = self._token(self._rest)
+            self._rest = b""
+            if commit is not None:
+                yield commit
+        if self._header:
+            yield self._finish()
+
+    def _token(self, token: bytes) -> Commit | None:
+        if self._need:  # a path that belongs to the current raw or numstat entry
+            self._pending.append(token)
+            self._need -= 1
+            if not self._need:
+                self._end_entry()
+            return None
+        if len(self._header) < _HEADER_TOKENS and self._header:
+            self._header.append(token)
+            return None
+        if token.startswith(_MARK):
+            done = self._finish() if self._header else None
+            self._header = [token[1:]]
+            return done
+        if not self._header:
+            if token.strip():
+                raise GitError(f"unexpected output from git log: {token[:60]!r}")
+            return None
+        if token.startswith(b"\n"):
+            token = token[1:]
+        if not token:
+            return None
+        if token.startswith(b":"):
+            # ":100644 100644 <sha> <sha> R086" then one path, or two for renames and copies
+            status = token.rsplit(b" ", 1)[-1].decode("ascii")
+            self._entry = ("raw", status[:1].encode())
+            self._need = 2 if status[:1] in ("R", "C") else 1
+            return None
+        # numstat: "added\tdeleted\tpath", or "added\tdeleted\t" then old and new path
+        added, deleted, path = token.split(b"\t", 2)
+        self._entry = ("num", added + b"\t" + deleted)
+        if path:
+            self._pending.append(path)
+            self._end_entry()
+        else:
+            self._need = 2
+        return None
+
+    def _end_entry(self) -> None:
+        assert self._entry is not None
+        kind, value = self._entry
+        paths, self._pending, self._entry = self._pending, [], None
+        if kind == "raw":
+            old = paths[0] if len(paths) == 2 else None
+            self._raw.append(_RawEntry(value.decode(), paths[-1], old))
+        else:
+            added, deleted = value.split(b"\t")
+            self._stats.append((added, deleted))
+
+    def _finish(self) -> Commit:
+        h = self._header
+        if len(h) != _HEADER_TOKENS:
+            raise GitError("git log output ended in the middle of a commit")
+        files = []
+        for i, entry in enumerate(self._raw):
+            added, deleted = self._stats[i] if i < len(self._stats) else (b"-", b"-")
+            path, path_raw = _text(entry.path)
+            old_path = _text(entry.old_path)[0] if entry.old_path is not None else None
+            files.append(
+                FileChange(
+                    path=path,
+                    status=entry.status,
+                    additions=_count(added),
+                    deletions=_count(deleted),
+                    old_path=old_path,
+                    path_raw=path_raw,
+                )
+            )
+        message, message_raw = _text(h[12])
+        commit = Commit(
+            sha=h[0].decode("ascii"),
+            parents=tuple(p.decode("ascii") for p in h[1].split()),
+            author=Identity(_text(h[2])[0], _text(h[3])[0]),
+            author_mapped=Identity(_text(h[4])[0], _text(h[5])[0]),
+            authored_at=int(h[6]),
+            author_tz=_tz_minutes(h[7]),
+            committer=Identity(_text(h[8])[0], _text(h[9])[0]),
+            committed_at=int(h[10]),
+            committer_tz=_tz_minutes(h[11]),
+            message=message,
+            message_raw=message_raw,
+            files=tuple(files),
+        )
+        self._header, self._raw, self._stats = [], [], []
+        return commit
+
+
+def parse_log(chunks: Iterable[bytes]) -> Iterator[Commit]:
+    """Parse a whole captured log (an iterable of byte chunks)."""
+    parser = LogParser()
+    for chunk in chunks:
+        yield from parser.feed(chunk)
+    yield from parser.close()
+
+
+class GitRepo:
+    """A local clone, read with the git command line (LANG=C, no pager, no prompts)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser()
+        if not self.path.is_dir():
+            raise GitError(f"{self.path}: no such directory")
+        self._env = {**os.environ, "LANG": "C", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0",
+                     "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
+        top = self._run("rev-parse", "--show-toplevel", check=False)
+        if top is None:
+            raise GitError(f"{self.path}: not a git repository")
+        self.path = Path(top)
+        if self._run("rev-parse", "--is-shallow-repository") == "true":
+            raise GitError(
+                f"{self.path}: shallow clone; run `git fetch --unshallow` so the whole history can be read"
+            )
+
+    def _run(self, *args: str, check: bool = True) -> str | None:
+        proc = subprocess.run(
+            ["git", *args], cwd=self.path, env=self._env, capture_output=True, stdin=subprocess.DEVNULL
+        )
+        if proc.returncode != 0:
+            if check:
+                err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+                raise GitError(f"git {args[0]} failed: {err[-1] if err else 'exit ' + str(proc.returncode)}")
+            return None
+        return proc.stdout.decode("utf-8", "replace").strip()
+
+    def default_branch(self) -> str:
+        """The branch origin/HEAD names (local copy preferred), else the checked-out branch."""
+        remote_head = self._run("symbolic-ref", "--quiet", "--short", "refs/remotes/origin/HEAD", check=False)
+        if remote_head:
+            name = remote_head.split("/", 1)[1]
+            return name if self.resolve(name) else remote_head
+        current = self._run("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        if current:
+            return current
+        raise GitError(f"{self.path}: HEAD is detached and there is no origin/HEAD; pass --branch")
+
+    def resolve(self, rev: str) -> str | None:
+        """The commit a branch or revision names, or None."""
+        return self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False) or None
+
+    def head_of(self, branch: str) -> str:
+        if self._run("rev-parse", "--verify", "--quiet", "HEAD", check=False) is None and not self._has_refs():
+            raise GitError(f"{self.path}: empty repository (no commits yet)")
+        sha = self.resolve(branch)
+        if sha is None:
+            raise GitError(f"{self.path}: unknown branch {branch!r}")
+        return sha
+
+    def _has_refs(self) -> bool:
+        return bool(self._run("for-each-ref", "--count=1", check=False))
+
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        proc = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", older, newer],
+            cwd=self.path, env=self._env, capture_output=True, stdin=subprocess.DEVNULL,
+        )
+        return proc.returncode == 0
+
+    def remote_url(self) -> str | None:
+        return self._run("config", "--get", "remote.origin.url", check=False) or None
+
+    def count(self, rev_range: str) -> int:
+        out = self._run("rev-list", "--first-parent", "--count", rev_range)
+        return int(out or 0)
+
+    def first_parent_shas(self, head: str) -> list[str]:
+        return (self._run("rev-list", "--first-parent", head) or "").split()
+
+    def author_of(self, shas: list[str]) -> dict[str, Identity]:
+        """Authors (after .mailmap) of the given commits, in one git process."""
+        if not shas:
+            return {}
+        proc = subprocess.run(
+            ["git", "log", "--no-walk=unsorted", "--stdin", "--use-mailmap", "--format=%H%x00%aN%x00%aE%x00"],
+            cwd=self.path, env=self._env, capture_output=True, input="\n".join(shas).encode(),
+        )
+        fields = proc.stdout.split(b"\0")
+        found = {}
+        for i in range(0, len(fields) - 2, 3):
+            sha = fields[i].strip().decode("ascii", "replace")
+            found[sha] = Identity(_text(fields[i + 1])[0], _text(fields[i + 2])[0])
+        return found
+
+    def log(self, rev_range: str) -> Iterator[Commit]:
+        """Stream the first-parent commits of ``rev_range``, oldest first.
+
+        A reader thread drains git's stdout into a bounded queue so git never
+        waits while the caller writes to the store: the two run side by side.
+        """
+        proc = subprocess.Popen(
+            log_command(rev_range), cwd=self.path, env=self._env,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+        )
+        assert proc.stdout is not None and proc.stderr is not None
+        stdout, stderr = proc.stdout, proc.stderr
+        errors: list[bytes] = []
+        chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUED_CHUNKS)
+
+        def read_stdout() -> None:
+            try:
+                while chunk := stdout.read1(_CHUNK):
+                    chunks.put(chunk)
+            except (OSError, ValueError):  # closed because the consumer stopped early
+                pass
+            finally:
+                chunks.put(None)
+
+        threads = [
+            threading.Thread(target=read_stdout, daemon=True),
+            threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        parser = LogParser()
+        drained = False
+        try:
+            while (chunk := chunks.get()) is not None:
+                yield from parser.feed(chunk)
+            drained = True
+            yield from parser.close()
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            while not drained:  # let the reader reach its end so it can be joined
+                drained = chunks.get() is None
+            code = proc.wait()
+            for thread in threads:
+                thread.join()
+            stdout.close()
+            stderr.close()
+        if code != 0:
+            msg = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git log failed: {msg[-1] if msg else 'exit ' + str(code)}")

@@ -1,0 +1,115 @@
+"""The schema as data: named migrations applied in order, each once.
+
+Times are unix seconds (UTC) with the original offset kept beside them, so a
+report in any time zone can be cut from the same rows.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_initial",
+        """
+        CREATE TABLE repositories (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,          -- owner/name, from the remote when known
+            path TEXT NOT NULL,                 -- the local clone it was last synced from
+            remote_url TEXT,
+            default_branch TEXT,
+            created_at INTEGER NOT NULL
+        );
+
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            UNIQUE (name, email)
+        );
+
+        CREATE TABLE commits (
+            repo_id INTEGER NOT NULL REFERENCES repositories(id),
+            sha TEXT NOT NULL,
+            parents TEXT NOT NULL,              -- space-separated
+            author_id INTEGER NOT NULL REFERENCES people(id),         -- after .mailmap
+            author_name TEXT NOT NULL,          -- as recorded
+            author_email TEXT NOT NULL,
+            authored_at INTEGER NOT NULL,
+            author_tz INTEGER NOT NULL,         -- minutes east of UTC
+            committer_name TEXT NOT NULL,
+            committer_email TEXT NOT NULL,
+            committed_at INTEGER NOT NULL,
+            committer_tz INTEGER NOT NULL,
+            subject TEXT NOT NULL,
+            message TEXT NOT NULL,
+            message_raw BLOB,                   -- original bytes when not valid UTF-8
+            pr_number INTEGER,                  -- NULL: a direct push
+            reverts_sha TEXT,                   -- "This reverts commit <sha>."
+            files_changed INTEGER NOT NULL,
+            additions INTEGER NOT NULL,
+            deletions INTEGER NOT NULL,
+            PRIMARY KEY (repo_id, sha)
+        );
+        CREATE INDEX commits_pr ON commits (repo_id, pr_number);
+        CREATE INDEX commits_time ON commits (repo_id, committed_at);
+
+        CREATE TABLE branch_commits (
+            repo_id INTEGER NOT NULL,
+            branch TEXT NOT NULL,
+            seq INTEGER NOT NULL,               -- position on the first-parent chain, oldest = 1
+            sha TEXT NOT NULL,
+            PRIMARY KEY (repo_id, branch, seq)
+        );
+        CREATE INDEX branch_commits_sha ON branch_commits (repo_id, sha);
+
+        CREATE TABLE file_changes (
+            repo_id INTEGER NOT NULL,
+            sha TEXT NOT NULL,
+            idx INTEGER NOT NULL,               -- order within the commit
+            path TEXT NOT NULL,
+            old_path TEXT,
+            status TEXT NOT NULL,
+            additions INTEGER,                  -- NULL for binary files
+            deletions INTEGER,
+            path_raw BLOB,                      -- original bytes when not valid UTF-8
+            PRIMARY KEY (repo_id, sha, idx)
+        );
+
+        CREATE TABLE trailers (
+            repo_id INTEGER NOT NULL,
+            sha TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            key TEXT NOT NULL,                  -- co-authored-by, signed-off-by, ...
+            name TEXT NOT NULL,
+            email TEXT NOT NULL,
+            PRIMARY KEY (repo_id, sha, idx)
+        );
+
+        CREATE TABLE pull_requests (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            title TEXT NOT NULL,
+            author_name TEXT NOT NULL,
+            author_email TEXT NOT NULL,
+            merged_at INTEGER NOT NULL,
+            merged_tz INTEGER NOT NULL,
+            merge_sha TEXT NOT NULL,            -- the commit that landed it on the branch
+            merge_kind TEXT NOT NULL,           -- squash, merge or rebase
+            head_ref TEXT,                      -- owner/branch of a merge commit
+            reverts_sha TEXT,                   -- "This reverts commit <sha>."
+            reverts_pr INTEGER,
+            source TEXT NOT NULL,               -- git or github
+            PRIMARY KEY (repo_id, number)
+        );
+        CREATE INDEX pull_requests_time ON pull_requests (repo_id, merged_at);
+
+        CREATE TABLE sync_cursors (
+            repo_id INTEGER NOT NULL,
+            branch TEXT NOT NULL,
+            head_sha TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (repo_id, branch)
+        );
+        """,
+    ),
+]

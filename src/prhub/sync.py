@@ -1,0 +1,213 @@
+"""Sync: stream a branch's history from git into the store, incrementally.
+
+One ``git log`` process per sync, oldest commit first; every batch is written
+in one transaction with the cursor that records it, so an interrupted sync
+resumes where the last committed batch ended and a rerun adds no duplicate.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from prhub.analysis.prs import pr_ref, revert_ref, trailers
+from prhub.models import Commit, Identity
+from prhub.sources.git import GitRepo
+from prhub.store.sqlite import Repository, Store
+
+BATCH = 2000
+
+Progress = Callable[[int, int], None]  # (commits done, commits in this sync)
+
+_REMOTE = re.compile(r"[:/](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
+
+
+def slug_for(path: Path, remote_url: str | None) -> str:
+    """owner/name from the origin remote, else ``local/<directory>``."""
+    if remote_url:
+        found = _REMOTE.search(remote_url.strip())
+        if found:
+            return f"{found['owner']}/{found['name']}"
+    return f"local/{path.name}"
+
+
+@dataclass(slots=True)
+class SyncResult:
+    repo: Repository
+    branch: str
+    head: str
+    new_commits: int = 0
+    new_prs: int = 0
+    dropped_commits: int = 0  # commits no longer on a rewritten branch
+    rewritten_from: str | None = None  # the old head, when the branch was force-pushed
+    seconds: float = 0.0
+    totals: dict[str, int] = field(default_factory=dict)
+
+
+def sync(
+    store: Store,
+    path: str | Path,
+    branch: str | None = None,
+    progress: Progress | None = None,
+) -> SyncResult:
+    started = time.perf_counter()
+    git = GitRepo(path)
+    branch = branch or git.default_branch()
+    head = git.head_of(branch)
+    remote = git.remote_url()
+    repo = store.upsert_repository(slug_for(git.path, remote), str(git.path), remote, branch)
+    result = SyncResult(repo, branch, head)
+
+    cursor = store.cursor(repo.id, branch)
+    if cursor and cursor.head_sha != head and not (
+        git.resolve(cursor.head_sha) and git.is_ancestor(cursor.head_sha, head)
+    ):
+        result.rewritten_from = cursor.head_sha
+        cursor = _rewind(store, git, repo, branch, head, result)
+
+    if cursor is None or cursor.head_sha != head:
+        rev_range = f"{cursor.head_sha}..{head}" if cursor else head
+        total = git.count(rev_range)
+        writer = _BatchWriter(store, git, repo.id, branch, cursor.seq if cursor else 0)
+        done = 0
+        for commit in git.log(rev_range):
+            writer.add(commit)
+            done += 1
+            if len(writer.pending) >= BATCH:
+                writer.flush()
+                if progress:
+                    progress(done, total)
+        writer.flush()
+        if progress:
+            progress(done, total)
+        result.new_commits = done
+        result.new_prs = writer.new_prs
+
+    result.totals = store.counts(repo.id)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _rewind(store: Store, git: GitRepo, repo: Repository, branch: str, head: str, result: SyncResult):  # noqa: ANN202
+    """A rewritten branch: keep what the new history still has, forget the rest."""
+    on_branch = set(git.first_parent_shas(head))
+    stored = store.branch_shas_after(repo.id, branch, 0)
+    keep = 0
+    for seq, sha in enumerate(stored, start=1):
+        if sha not in on_branch:
+            break
+        keep = seq
+    keep_sha = stored[keep - 1] if keep else None
+    result.dropped_commits = store.truncate_branch(repo.id, branch, keep, keep_sha)
+    return store.cursor(repo.id, branch)
+
+
+class _BatchWriter:
+    """Collects the rows of up to BATCH commits and writes them in one transaction."""
+
+    def __init__(self, store: Store, git: GitRepo, repo_id: int, branch: str, seq: int) -> None:
+        self.store, self.git, self.repo_id, self.branch, self.seq = store, git, repo_id, branch, seq
+        self.pending: list[Commit] = []
+        self.people: dict[tuple[str, str], int] = {}
+        self.new_prs = 0
+        # commits with one committer and one commit time and no number: a rebase merge in progress
+        self.run_key: tuple[str, int] | None = None
+        self.run: list[str] = []
+        if seq:
+            last = store.execute(
+                """SELECT c.sha, c.committer_email, c.committed_at, c.pr_number FROM branch_commits b
+                   JOIN commits c ON c.repo_id = b.repo_id AND c.sha = b.sha
+                   WHERE b.repo_id = ? AND b.branch = ? AND b.seq = ?""",
+                (repo_id, branch, seq),
+            ).fetchone()
+            if last and last[3] is None:
+                self.run_key = (last[1], last[2])
+                self.run = store.commits_in_rebase_run(repo_id, last[1], last[2])
+
+    def add(self, commit: Commit) -> None:
+        self.pending.append(commit)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        batch, self.pending = self.pending, []
+        merges = [c.parents[1] for c in batch if c.is_merge]
+        merge_authors = self.git.author_of(merges) if merges else {}
+        commit_rows, branch_rows, file_rows, trailer_rows, pr_rows = [], [], [], [], []
+        rebase_links: list[tuple[int, list[str]]] = []
+        with self.store.transaction():
+            for commit in batch:
+                self.seq += 1
+                ref = pr_ref(commit.message)
+                revert = revert_ref(commit.message)
+                author_id = self.store.person_id(commit.author_mapped.name, commit.author_mapped.email, self.people)
+                adds = sum(f.additions or 0 for f in commit.files)
+                dels = sum(f.deletions or 0 for f in commit.files)
+                commit_rows.append((
+                    self.repo_id, commit.sha, " ".join(commit.parents), author_id,
+                    commit.author.name, commit.author.email, commit.authored_at, commit.author_tz,
+                    commit.committer.name, commit.committer.email, commit.committed_at, commit.committer_tz,
+                    commit.subject, commit.message, commit.message_raw,
+                    ref.number if ref else None, revert.sha if revert else None,
+                    len(commit.files), adds, dels,
+                ))
+                branch_rows.append((self.repo_id, self.branch, self.seq, commit.sha))
+                file_rows.extend(
+                    (self.repo_id, commit.sha, i, f.path, f.old_path, f.status, f.additions, f.deletions, f.path_raw)
+                    for i, f in enumerate(commit.files)
+                )
+                trailer_rows.extend(
+                    (self.repo_id, commit.sha, i, t.key, t.name, t.email)
+                    for i, t in enumerate(trailers(commit.message))
+                )
+                key = (commit.committer.email, commit.committed_at)
+                kind = ref.kind if ref else None
+                if ref and ref.kind == "squash" and self.run and key == self.run_key:
+                    rebase_links.append((ref.number, self.run))
+                    kind = "rebase"
+                if ref:
+                    author: Identity = commit.author_mapped
+                    if ref.kind == "merge" and commit.is_merge:
+                        author = merge_authors.get(commit.parents[1], author)
+                    pr_rows.append((
+                        self.repo_id, ref.number, ref.title, author.name, author.email,
+                        commit.committed_at, commit.committer_tz, commit.sha, kind, ref.head_ref,
+                        revert.sha if revert else None, revert.pr_number if revert else None, "git",
+                    ))
+                    self.run, self.run_key = [], None
+                elif key == self.run_key:
+                    self.run.append(commit.sha)
+                else:
+                    self.run, self.run_key = [commit.sha], key
+            self._write(commit_rows, branch_rows, file_rows, trailer_rows, pr_rows, rebase_links)
+            self.store.set_cursor(self.repo_id, self.branch, batch[-1].sha, self.seq)
+        self.new_prs += len(pr_rows)
+
+    def _write(self, commits, branches, files, trailer_rows, prs, rebase_links) -> None:  # noqa: ANN001
+        s = self.store
+        s.executemany(f"INSERT OR REPLACE INTO commits VALUES ({_marks(20)})", commits)
+        s.executemany("INSERT OR REPLACE INTO branch_commits VALUES (?, ?, ?, ?)", branches)
+        s.executemany(f"INSERT OR REPLACE INTO file_changes VALUES ({_marks(9)})", files)
+        s.executemany("INSERT OR REPLACE INTO trailers VALUES (?, ?, ?, ?, ?, ?)", trailer_rows)
+        s.executemany(
+            f"""INSERT INTO pull_requests VALUES ({_marks(13)})
+                ON CONFLICT (repo_id, number) DO UPDATE SET title = excluded.title,
+                  author_name = excluded.author_name, author_email = excluded.author_email,
+                  merged_at = excluded.merged_at, merged_tz = excluded.merged_tz,
+                  merge_sha = excluded.merge_sha, merge_kind = excluded.merge_kind,
+                  head_ref = excluded.head_ref, reverts_sha = excluded.reverts_sha,
+                  reverts_pr = excluded.reverts_pr""",
+            prs,
+        )
+        for number, shas in rebase_links:
+            s.executemany(
+                "UPDATE commits SET pr_number = ? WHERE repo_id = ? AND sha = ?",
+                [(number, self.repo_id, sha) for sha in shas],
+            )
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
