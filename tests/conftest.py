@@ -23,11 +23,17 @@ WINDOW_SINCE = "2026-03-23"
 WINDOW_UNTIL = "2026-04-20"
 
 
-def run_prhub(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run_prhub(
+    *args: str, env: dict[str, str] | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the installed CLI as a user would (a new process, text output)."""
     return subprocess.run(
         [sys.executable, "-m", "prhub", *args],
-        capture_output=True, text=True, env={**os.environ, **(env or {})}, cwd=cwd, timeout=600,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        timeout=600,
     )
 
 
@@ -38,11 +44,13 @@ def vllm_window(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("vllm") / "vllm"
     subprocess.run(
         [sys.executable, str(SKELETON), str(DATASET), str(out), "--since", WINDOW_SINCE, "--until", WINDOW_UNTIL],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     # give the clone the real project's remote so the repository is named vllm-project/vllm
-    subprocess.run(["git", "-C", str(out), "remote", "add", "origin", "https://github.com/vllm-project/vllm.git"],
-                   check=True)
+    subprocess.run(
+        ["git", "-C", str(out), "remote", "add", "origin", "https://github.com/vllm-project/vllm.git"], check=True
+    )
     return out
 
 

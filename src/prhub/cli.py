@@ -47,7 +47,8 @@ class PrhubGroup(click.Group):
                 raise
             err_console.print(
                 f"prhub: internal error: {type(exc).__name__}: {exc} (set PRHUB_DEBUG=1 for the traceback)",
-                markup=False, soft_wrap=True,
+                markup=False,
+                soft_wrap=True,
             )
             sys.exit(70)
 
@@ -67,7 +68,9 @@ def main() -> None:
 
 @main.command()
 @click.argument("repo_path", type=click.Path(path_type=Path), default=".")
-@click.option("--branch", "-b", default=None, help="Branch to read [default: the remote's default branch, else HEAD's].")
+@click.option(
+    "--branch", "-b", default=None, help="Branch to read [default: the remote's default branch, else HEAD's]."
+)
 @DB_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary line.")
 def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> None:
@@ -89,8 +92,13 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
     with open_store(db) as store:
         show = not quiet and err_console.is_terminal
         with Progress(
-            TextColumn("[bold]syncing[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            console=err_console, transient=True, disable=not show,
+            TextColumn("[bold]syncing[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+            disable=not show,
         ) as bar:
             task = bar.add_task("sync", total=None)
 

@@ -62,8 +62,10 @@ def sync(
     result = SyncResult(repo, branch, head)
 
     cursor = store.cursor(repo.id, branch)
-    if cursor and cursor.head_sha != head and not (
-        git.resolve(cursor.head_sha) and git.is_ancestor(cursor.head_sha, head)
+    if (
+        cursor
+        and cursor.head_sha != head
+        and not (git.resolve(cursor.head_sha) and git.is_ancestor(cursor.head_sha, head))
     ):
         result.rewritten_from = cursor.head_sha
         cursor = _rewind(store, git, repo, branch, head, result)
@@ -146,14 +148,30 @@ class _BatchWriter:
                 author_id = self.store.person_id(commit.author_mapped.name, commit.author_mapped.email, self.people)
                 adds = sum(f.additions or 0 for f in commit.files)
                 dels = sum(f.deletions or 0 for f in commit.files)
-                commit_rows.append((
-                    self.repo_id, commit.sha, " ".join(commit.parents), author_id,
-                    commit.author.name, commit.author.email, commit.authored_at, commit.author_tz,
-                    commit.committer.name, commit.committer.email, commit.committed_at, commit.committer_tz,
-                    commit.subject, commit.message, commit.message_raw,
-                    ref.number if ref else None, revert.sha if revert else None,
-                    len(commit.files), adds, dels,
-                ))
+                commit_rows.append(
+                    (
+                        self.repo_id,
+                        commit.sha,
+                        " ".join(commit.parents),
+                        author_id,
+                        commit.author.name,
+                        commit.author.email,
+                        commit.authored_at,
+                        commit.author_tz,
+                        commit.committer.name,
+                        commit.committer.email,
+                        commit.committed_at,
+                        commit.committer_tz,
+                        commit.subject,
+                        commit.message,
+                        commit.message_raw,
+                        ref.number if ref else None,
+                        revert.sha if revert else None,
+                        len(commit.files),
+                        adds,
+                        dels,
+                    )
+                )
                 branch_rows.append((self.repo_id, self.branch, self.seq, commit.sha))
                 file_rows.extend(
                     (self.repo_id, commit.sha, i, f.path, f.old_path, f.status, f.additions, f.deletions, f.path_raw)
@@ -172,11 +190,23 @@ class _BatchWriter:
                     author: Identity = commit.author_mapped
                     if ref.kind == "merge" and commit.is_merge:
                         author = merge_authors.get(commit.parents[1], author)
-                    pr_rows.append((
-                        self.repo_id, ref.number, ref.title, author.name, author.email,
-                        commit.committed_at, commit.committer_tz, commit.sha, kind, ref.head_ref,
-                        revert.sha if revert else None, revert.pr_number if revert else None, "git",
-                    ))
+                    pr_rows.append(
+                        (
+                            self.repo_id,
+                            ref.number,
+                            ref.title,
+                            author.name,
+                            author.email,
+                            commit.committed_at,
+                            commit.committer_tz,
+                            commit.sha,
+                            kind,
+                            ref.head_ref,
+                            revert.sha if revert else None,
+                            revert.pr_number if revert else None,
+                            "git",
+                        )
+                    )
                     self.run, self.run_key = [], None
                 elif key == self.run_key:
                     self.run.append(commit.sha)

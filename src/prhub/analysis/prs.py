@@ -58,10 +58,7 @@ def pr_ref(message: str) -> PrRef | None:
 
 def trailers(message: str) -> list[Trailer]:
     """``Co-authored-by:``/``Signed-off-by:`` lines; squash merges scatter them through the body."""
-    return [
-        Trailer(m["key"].lower(), m["name"].strip(), m["email"].strip())
-        for m in _TRAILER.finditer(message)
-    ]
+    return [Trailer(m["key"].lower(), m["name"].strip(), m["email"].strip()) for m in _TRAILER.finditer(message)]
 
 
 def revert_ref(message: str) -> RevertRef | None:

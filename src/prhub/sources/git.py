@@ -33,11 +33,26 @@ def log_command(rev_range: str) -> list[str]:
     """The one git command a sync runs (oldest commit first, first parent only)."""
     return [
         "git",
-        "-c", "core.quotepath=off",
-        "-c", "diff.renameLimit=10000",
-        "log", "--first-parent", "--diff-merges=first-parent", "--reverse",
-        "-z", "--raw", "--numstat", "-M", "--no-abbrev", "--no-color", "--no-ext-diff",
-        "--no-textconv", "--use-mailmap", f"--format={LOG_FORMAT}", rev_range, "--",
+        "-c",
+        "core.quotepath=off",
+        "-c",
+        "diff.renameLimit=10000",
+        "log",
+        "--first-parent",
+        "--diff-merges=first-parent",
+        "--reverse",
+        "-z",
+        "--raw",
+        "--numstat",
+        "-M",
+        "--no-abbrev",
+        "--no-color",
+        "--no-ext-diff",
+        "--no-textconv",
+        "--use-mailmap",
+        f"--format={LOG_FORMAT}",
+        rev_range,
+        "--",
     ]
 
 
@@ -203,16 +218,20 @@ class GitRepo:
         self.path = Path(path).expanduser()
         if not self.path.is_dir():
             raise GitError(f"{self.path}: no such directory")
-        self._env = {**os.environ, "LANG": "C", "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0",
-                     "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
+        self._env = {
+            **os.environ,
+            "LANG": "C",
+            "LC_ALL": "C",
+            "GIT_TERMINAL_PROMPT": "0",
+            "GIT_PAGER": "cat",
+            "GIT_OPTIONAL_LOCKS": "0",
+        }
         top = self._run("rev-parse", "--show-toplevel", check=False)
         if top is None:
             raise GitError(f"{self.path}: not a git repository")
         self.path = Path(top)
         if self._run("rev-parse", "--is-shallow-repository") == "true":
-            raise GitError(
-                f"{self.path}: shallow clone; run `git fetch --unshallow` so the whole history can be read"
-            )
+            raise GitError(f"{self.path}: shallow clone; run `git fetch --unshallow` so the whole history can be read")
 
     def _run(self, *args: str, check: bool = True) -> str | None:
         proc = subprocess.run(
@@ -238,7 +257,9 @@ class GitRepo:
 
     def resolve(self, rev: str) -> str | None:
         """The commit a branch or revision names, or None."""
-        return self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False) or None
+        return (
+            self._run("rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False) or None
+        )
 
     def head_of(self, branch: str) -> str:
         if self._run("rev-parse", "--verify", "--quiet", "HEAD", check=False) is None and not self._has_refs():
@@ -254,7 +275,10 @@ class GitRepo:
     def is_ancestor(self, older: str, newer: str) -> bool:
         proc = subprocess.run(
             ["git", "merge-base", "--is-ancestor", older, newer],
-            cwd=self.path, env=self._env, capture_output=True, stdin=subprocess.DEVNULL,
+            cwd=self.path,
+            env=self._env,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
         )
         return proc.returncode == 0
 
@@ -274,7 +298,10 @@ class GitRepo:
             return {}
         proc = subprocess.run(
             ["git", "log", "--no-walk=unsorted", "--stdin", "--use-mailmap", "--format=%H%x00%aN%x00%aE%x00"],
-            cwd=self.path, env=self._env, capture_output=True, input="\n".join(shas).encode(),
+            cwd=self.path,
+            env=self._env,
+            capture_output=True,
+            input="\n".join(shas).encode(),
         )
         fields = proc.stdout.split(b"\0")
         found = {}
@@ -290,8 +317,12 @@ class GitRepo:
         waits while the caller writes to the store: the two run side by side.
         """
         proc = subprocess.Popen(
-            log_command(rev_range), cwd=self.path, env=self._env,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            log_command(rev_range),
+            cwd=self.path,
+            env=self._env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
         )
         assert proc.stdout is not None and proc.stderr is not None
         stdout, stderr = proc.stdout, proc.stderr

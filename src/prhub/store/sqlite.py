@@ -172,9 +172,7 @@ class Store:
             ).fetchone()
             if still:
                 continue
-            self.db.execute(
-                "DELETE FROM pull_requests WHERE repo_id = ? AND merge_sha = ?", (repo_id, sha)
-            )
+            self.db.execute("DELETE FROM pull_requests WHERE repo_id = ? AND merge_sha = ?", (repo_id, sha))
             for table in ("file_changes", "trailers", "commits"):
                 self.db.execute(f"DELETE FROM {table} WHERE repo_id = ? AND sha = ?", (repo_id, sha))
 
