@@ -11,6 +11,7 @@ class Identity:
 
     name: str
     email: str
+    raw: bytes | None = None  # b"name <email>" as recorded, kept only when either part is not valid UTF-8
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +22,7 @@ class FileChange:
     deletions: int | None
     old_path: str | None = None  # set for renames and copies
     path_raw: bytes | None = None  # the path's bytes, kept only when they are not valid UTF-8
+    old_path_raw: bytes | None = None  # the same for old_path
 
     @property
     def is_binary(self) -> bool:

@@ -170,11 +170,24 @@ class _BatchWriter:
                         len(commit.files),
                         adds,
                         dels,
+                        commit.author.raw,
+                        commit.committer.raw,
                     )
                 )
                 branch_rows.append((self.repo_id, self.branch, self.seq, commit.sha))
                 file_rows.extend(
-                    (self.repo_id, commit.sha, i, f.path, f.old_path, f.status, f.additions, f.deletions, f.path_raw)
+                    (
+                        self.repo_id,
+                        commit.sha,
+                        i,
+                        f.path,
+                        f.old_path,
+                        f.status,
+                        f.additions,
+                        f.deletions,
+                        f.path_raw,
+                        f.old_path_raw,
+                    )
                     for i, f in enumerate(commit.files)
                 )
                 trailer_rows.extend(
@@ -218,9 +231,9 @@ class _BatchWriter:
 
     def _write(self, commits, branches, files, trailer_rows, prs, rebase_links) -> None:  # noqa: ANN001
         s = self.store
-        s.executemany(f"INSERT OR REPLACE INTO commits VALUES ({_marks(20)})", commits)
+        s.executemany(f"INSERT OR REPLACE INTO commits VALUES ({_marks(22)})", commits)
         s.executemany("INSERT OR REPLACE INTO branch_commits VALUES (?, ?, ?, ?)", branches)
-        s.executemany(f"INSERT OR REPLACE INTO file_changes VALUES ({_marks(9)})", files)
+        s.executemany(f"INSERT OR REPLACE INTO file_changes VALUES ({_marks(10)})", files)
         s.executemany("INSERT OR REPLACE INTO trailers VALUES (?, ?, ?, ?, ?, ?)", trailer_rows)
         s.executemany(
             f"""INSERT INTO pull_requests VALUES ({_marks(13)})

@@ -64,6 +64,14 @@ def _text(raw: bytes) -> tuple[str, bytes | None]:
         return raw.decode("utf-8", "replace"), raw
 
 
+def _identity(name: bytes, email: bytes) -> Identity:
+    """An Identity; its recorded bytes are kept when they are not valid UTF-8."""
+    text_name, raw_name = _text(name)
+    text_email, raw_email = _text(email)
+    raw = name + b" <" + email + b">" if raw_name is not None or raw_email is not None else None
+    return Identity(text_name, text_email, raw)
+
+
 def _tz_minutes(iso_like: bytes) -> int:
     """Offset of ``2026-04-19 15:37:53 -0700`` in minutes (-420)."""
     off = iso_like.rsplit(b" ", 1)[-1]
@@ -173,7 +181,7 @@ class LogParser:
         for i, entry in enumerate(self._raw):
             added, deleted = self._stats[i] if i < len(self._stats) else (b"-", b"-")
             path, path_raw = _text(entry.path)
-            old_path = _text(entry.old_path)[0] if entry.old_path is not None else None
+            old_path, old_path_raw = _text(entry.old_path) if entry.old_path is not None else (None, None)
             files.append(
                 FileChange(
                     path=path,
@@ -182,17 +190,18 @@ class LogParser:
                     deletions=_count(deleted),
                     old_path=old_path,
                     path_raw=path_raw,
+                    old_path_raw=old_path_raw,
                 )
             )
         message, message_raw = _text(h[12])
         commit = Commit(
             sha=h[0].decode("ascii"),
             parents=tuple(p.decode("ascii") for p in h[1].split()),
-            author=Identity(_text(h[2])[0], _text(h[3])[0]),
-            author_mapped=Identity(_text(h[4])[0], _text(h[5])[0]),
+            author=_identity(h[2], h[3]),
+            author_mapped=_identity(h[4], h[5]),
             authored_at=int(h[6]),
             author_tz=_tz_minutes(h[7]),
-            committer=Identity(_text(h[8])[0], _text(h[9])[0]),
+            committer=_identity(h[8], h[9]),
             committed_at=int(h[10]),
             committer_tz=_tz_minutes(h[11]),
             message=message,
@@ -307,7 +316,7 @@ class GitRepo:
         found = {}
         for i in range(0, len(fields) - 2, 3):
             sha = fields[i].strip().decode("ascii", "replace")
-            found[sha] = Identity(_text(fields[i + 1])[0], _text(fields[i + 2])[0])
+            found[sha] = _identity(fields[i + 1], fields[i + 2])
         return found
 
     def log(self, rev_range: str) -> Iterator[Commit]:

@@ -112,4 +112,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # names, e-mails and renamed-from paths that are not valid UTF-8 keep their bytes too
+        "0002_raw_identities",
+        """
+        ALTER TABLE commits ADD COLUMN author_raw BLOB;      -- b"name <email>" as recorded, when not UTF-8
+        ALTER TABLE commits ADD COLUMN committer_raw BLOB;
+        ALTER TABLE file_changes ADD COLUMN old_path_raw BLOB;
+        """,
+    ),
 ]
