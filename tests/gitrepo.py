@@ -9,9 +9,12 @@ messages and paths may be bytes, to make commits that are not valid UTF-8.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+from conftest import run_prhub
 
 # 2026-04-06 09:00:00 UTC, the Monday of 2026-W15
 EPOCH = 1775466000
@@ -157,3 +160,23 @@ class ScriptedRepo:
         message = f"Merge pull request #{number} from {owner_branch}\n\n{title}\n"
         self.git("merge", "-q", "--no-ff", "--no-edit", "-m", message, branch, env=env)
         return self.head()
+
+
+def synced(repo: ScriptedRepo, tmp_path: Path) -> sqlite3.Connection:
+    db = tmp_path / "prhub.db"
+    proc = run_prhub("sync", str(repo.path), "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    return conn
+
+
+def files_of(conn: sqlite3.Connection, sha: str) -> list[sqlite3.Row]:
+    return conn.execute("SELECT * FROM file_changes WHERE sha = ? ORDER BY idx", (sha,)).fetchall()
+
+
+def commit_row(conn: sqlite3.Connection, sha: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM commits WHERE sha = ?", (sha,)).fetchone()
+    assert row is not None, f"commit {sha} not stored"
+    return row

@@ -6,40 +6,18 @@ user would, and reads the stored rows straight from the SQLite file.
 
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_prhub
-from gitrepo import ALICE, EPOCH, ScriptedRepo, Who
 
+from gitrepo import ALICE, EPOCH, ScriptedRepo, Who, commit_row, files_of, synced
 from prhub.sources.git import LogParser, log_command, parse_log
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> ScriptedRepo:
     return ScriptedRepo(tmp_path / "repo")
-
-
-def synced(repo: ScriptedRepo, tmp_path: Path) -> sqlite3.Connection:
-    db = tmp_path / "prhub.db"
-    proc = run_prhub("sync", str(repo.path), "--db", str(db))
-    assert proc.returncode == 0, proc.stderr
-    assert "Traceback" not in proc.stderr
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
-    return conn
-
-
-def files_of(conn: sqlite3.Connection, sha: str) -> list[sqlite3.Row]:
-    return conn.execute("SELECT * FROM file_changes WHERE sha = ? ORDER BY idx", (sha,)).fetchall()
-
-
-def commit_row(conn: sqlite3.Connection, sha: str) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM commits WHERE sha = ?", (sha,)).fetchone()
-    assert row is not None, f"commit {sha} not stored"
-    return row
 
 
 def test_binary_file_has_null_line_counts(repo: ScriptedRepo, tmp_path: Path) -> None:

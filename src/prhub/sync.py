@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prhub.analysis.prs import pr_ref, revert_ref, trailers
+from prhub.analysis.prs import RevertRef, pr_ref, revert_ref, trailers
 from prhub.models import Commit, Identity
 from prhub.sources.git import GitRepo
 from prhub.store.sqlite import Repository, Store
@@ -140,6 +140,7 @@ class _BatchWriter:
         merge_authors = self.git.author_of(merges) if merges else {}
         commit_rows, branch_rows, file_rows, trailer_rows, pr_rows = [], [], [], [], []
         rebase_links: list[tuple[int, list[str]]] = []
+        reverts: list[tuple[str, int | None, RevertRef, int]] = []  # (sha, its PR, what it reverts, when)
         with self.store.transaction():
             for commit in batch:
                 self.seq += 1
@@ -194,6 +195,8 @@ class _BatchWriter:
                     (self.repo_id, commit.sha, i, t.key, t.name, t.email)
                     for i, t in enumerate(trailers(commit.message))
                 )
+                if revert:
+                    reverts.append((commit.sha, ref.number if ref else None, revert, commit.committed_at))
                 key = (commit.committer.email, commit.committed_at)
                 kind = ref.kind if ref else None
                 if ref and ref.kind == "squash" and self.run and key == self.run_key:
@@ -226,6 +229,8 @@ class _BatchWriter:
                 else:
                     self.run, self.run_key = [commit.sha], key
             self._write(commit_rows, branch_rows, file_rows, trailer_rows, pr_rows, rebase_links)
+            for sha, number, revert, at in reverts:
+                self._link_revert(sha, number, revert, at)
             self.store.set_cursor(self.repo_id, self.branch, batch[-1].sha, self.seq)
         self.new_prs += len(pr_rows)
 
@@ -249,6 +254,38 @@ class _BatchWriter:
             s.executemany(
                 "UPDATE commits SET pr_number = ? WHERE repo_id = ? AND sha = ?",
                 [(number, self.repo_id, sha) for sha in shas],
+            )
+
+    def _link_revert(self, sha: str, number: int | None, revert: RevertRef, at: int) -> None:
+        """Resolve what a revert reverts against the commits and PRs stored before it.
+
+        Runs after the batch is written, in its transaction, so a resumed sync
+        sees exactly the rows a clean one would.
+        """
+        db, repo_id = self.store, self.repo_id
+        target_sha, target_pr = revert.sha, None
+        if revert.sha:  # an abbreviated sha names one stored commit: take its full sha and its PR
+            found = db.execute(
+                "SELECT sha, pr_number FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? LIMIT 2",
+                (repo_id, revert.sha, revert.sha + "g"),
+            ).fetchall()
+            if len(found) == 1:
+                target_sha, target_pr = found[0]
+        target_pr = target_pr or revert.pr_number
+        if target_pr is None and revert.title:
+            row = db.execute(
+                """SELECT number FROM pull_requests WHERE repo_id = ? AND merged_at <= ? AND number != ?
+                   AND (title = ? OR (? AND substr(title, 1, ?) = ?))
+                   ORDER BY merged_at DESC, number DESC LIMIT 1""",
+                (repo_id, at, number or -1, revert.title, revert.title_truncated, len(revert.title), revert.title),
+            ).fetchone()
+            target_pr = row[0] if row else None
+        if target_sha != revert.sha:
+            db.execute("UPDATE commits SET reverts_sha = ? WHERE repo_id = ? AND sha = ?", (target_sha, repo_id, sha))
+        if number is not None:
+            db.execute(
+                "UPDATE pull_requests SET reverts_sha = ?, reverts_pr = ? WHERE repo_id = ? AND number = ?",
+                (target_sha, target_pr, repo_id, number),
             )
 
 
