@@ -1,0 +1,155 @@
+"""Labels and the kind of change, from the title and the paths.
+
+Sources, in order: title tags (``[Bugfix][ROCm] ...``), the conventional-commit
+type (``fix(gdn): ...``), then path rules (every file under docs/ -> docs). Each
+label keeps its source. Rules are an ordered list, first match wins per tag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from prhub.analysis.paths import matcher
+
+_TAG_RUN = re.compile(r"^\s*((?:\[[^\[\]]{1,60}\][\s:]*)+)")
+_TAG = re.compile(r"\[([^\[\]]{1,60})\]")
+_CONVENTIONAL = re.compile(r"^\s*(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^)]{1,40})\))?(?P<bang>!)?:\s+\S")
+_REVERT = re.compile(r'^\s*revert\b', re.I)
+_NUMBERED = re.compile(r"^\s*\d+\s*/\s*\w+\s*$")  # [3/N]: a series position, not a label
+_SLUG = re.compile(r"[^a-z0-9.+]+")
+
+# Title verbs that reveal the kind when no tag does (checked after the tags are stripped).
+_VERB_KINDS = (
+    (re.compile(r"(?i)^(fix|fixes|fixed|correct|resolve|handle|avoid|prevent|guard|workaround)\b"), "fix"),
+    (re.compile(r"(?i)^(revert)\b"), "revert"),
+    (re.compile(r"(?i)^(optimi[sz]e|speed ?up|accelerate|reduce (latency|overhead|memory)|faster)\b"), "perf"),
+    (re.compile(r"(?i)^(add|support|enable|implement|introduce|allow|expose|new)\b"), "feature"),
+    (re.compile(r"(?i)^(refactor|remove|clean ?up|simplify|rename|move|migrate|consolidate|split|unify|deprecate)\b"), "refactor"),
+    (re.compile(r"(?i)^(update|bump|upgrade|pin)\b"), "change"),
+    (re.compile(r"(?i)^(typo|nit|minor|format)\b"), "minor"),
+)
+_CONVENTIONAL_KINDS = {
+    "fix": "fix",
+    "feat": "feature",
+    "perf": "perf",
+    "refactor": "refactor",
+    "revert": "revert",
+    "docs": "docs",
+    "doc": "docs",
+    "test": "tests",
+    "tests": "tests",
+    "ci": "ci",
+    "build": "ci",
+    "chore": "minor",
+    "style": "minor",
+}
+# When several labels give a kind, the first in this order wins: a [Bugfix][Kernel] PR is a fix.
+KIND_PRECEDENCE = ("revert", "fix", "perf", "kernel", "feature", "model", "refactor", "ci", "tests", "docs", "minor")
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str
+    source: str  # title-tag | conventional | path-rule | github
+
+
+@dataclass(frozen=True, slots=True)
+class TitleParts:
+    tags: tuple[str, ...]  # as written: ("Bugfix", "ROCm")
+    conventional: str | None  # the type: "fix", "feat"
+    scope: str | None
+    rest: str  # the title without tags or the conventional prefix
+
+
+def parse_title(title: str) -> TitleParts:
+    tags: list[str] = []
+    rest = title
+    run = _TAG_RUN.match(title)
+    if run:
+        tags = [t.strip() for t in _TAG.findall(run.group(1)) if t.strip() and not _NUMBERED.match(t)]
+        rest = title[run.end() :]
+    conventional = scope = None
+    found = _CONVENTIONAL.match(rest)
+    if found and found["type"].lower() in _CONVENTIONAL_KINDS:
+        conventional, scope = found["type"].lower(), found["scope"]
+        rest = rest[rest.index(":") + 1 :]
+    return TitleParts(tuple(tags), conventional, scope, rest.strip(" :-"))
+
+
+def tag_slug(tag: str) -> str:
+    return _SLUG.sub("-", tag.strip().lower()).strip("-")
+
+
+def _tag_lookup(rules: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    table: dict[str, dict[str, Any]] = {}
+    for rule in rules:
+        for tag in rule["title_tags"]:
+            table.setdefault(tag.strip().lower(), rule)
+    return table
+
+
+class Labeller:
+    """Applies the ordered label rules; built once per settings."""
+
+    def __init__(self, rules: Sequence[dict[str, Any]]) -> None:
+        self.rules = list(rules)
+        self.by_tag = _tag_lookup(self.rules)
+        self.path_rules = [(r, matcher(tuple(r["paths"]))) for r in self.rules if r["paths"]]
+        self.kind_of = {r["name"]: r["kind"] for r in self.rules if r["kind"]}
+
+    def labels(self, title: str, paths: Sequence[str], parts: TitleParts | None = None) -> list[Label]:
+        parts = parts or parse_title(title)
+        found: dict[str, Label] = {}
+        for tag in parts.tags:
+            # a tag may name several labels at once: "[CI/Build]", "[Bugfix][Kernel]" are separate
+            rule = self.by_tag.get(tag.lower())
+            if rule is None and "/" in tag:
+                for piece in tag.split("/"):
+                    sub = self.by_tag.get(piece.strip().lower())
+                    if sub is not None:
+                        found.setdefault(sub["name"], Label(sub["name"], "title-tag"))
+                continue
+            name = rule["name"] if rule else tag_slug(tag)
+            if name:
+                found.setdefault(name, Label(name, "title-tag"))
+        if parts.conventional:
+            for rule in self.rules:
+                if parts.conventional in rule["conventional"]:
+                    found.setdefault(rule["name"], Label(rule["name"], "conventional"))
+                    break
+        if _REVERT.match(title) and "revert" in self.kind_of:
+            found.setdefault("revert", Label("revert", "title-tag"))
+        if paths:
+            for rule, match in self.path_rules:
+                hits = sum(1 for p in paths if match(p))
+                if hits and (hits == len(paths) if rule["match"] == "all" else True):
+                    found.setdefault(rule["name"], Label(rule["name"], "path-rule"))
+        return list(found.values())
+
+    def kind(self, labels: Sequence[Label], parts: TitleParts, paths: Sequence[str], shape: str | None) -> str:
+        """feature, fix, perf, kernel, refactor, model, ci, tests, docs, minor, revert, or change."""
+        kinds = {self.kind_of[label.name] for label in labels if label.name in self.kind_of}
+        if parts.conventional in _CONVENTIONAL_KINDS:
+            kinds.add(_CONVENTIONAL_KINDS[parts.conventional])
+        verb = _verb_kind(parts.rest)
+        if verb in ("fix", "revert"):  # "[Kernel] Fix ..." is a fix in a kernel
+            kinds.add(verb)
+        # a PR whose every file is docs/tests/CI is that kind whatever its tag says, bar a revert
+        if shape and "revert" not in kinds:
+            return shape
+        for kind in KIND_PRECEDENCE:
+            if kind in kinds:
+                if kind == "model":
+                    return "model" if verb in (None, "feature") else verb
+                return kind
+        return verb or "change"
+
+
+def _verb_kind(text: str) -> str | None:
+    for rx, kind in _VERB_KINDS:
+        if rx.match(text):
+            return kind
+    return None

@@ -1,0 +1,143 @@
+"""Risk tags: the fixed vocabulary of ten, each from a rule, each with evidence.
+
+Five tags are computed from the PR's shape (core-path, missing-tests,
+large-change, revert, new-model) with thresholds from ``[risks]``; the others
+come from the ordered ``risk_rules`` (paths, then title), first match per tag
+wins. ``deprecation`` has both: a rule on the title, and a computed check for
+deleted files.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from prhub.analysis.paths import PathMatcher, matcher
+from prhub.config import RISK_TAGS, Settings
+from prhub.store.queries import PrFile
+
+_ORDER = {tag: i for i, tag in enumerate(RISK_TAGS)}
+
+
+@dataclass(frozen=True, slots=True)
+class Risk:
+    tag: str
+    evidence: str  # which files or words, in the report's language
+    rule: str  # the rule that fired: a glob, a regex name, a threshold
+
+
+def why(tag: str, settings: Settings, lang: str) -> str:
+    """The rule behind a tag, one line, for the report's risk table."""
+    r = settings["risks"]
+    zh = lang == "zh"
+    computed = {
+        "core-path": ("修改了核心文件（近几个月被最多 PR 修改的源码文件）", "touches core files (the source files most PRs changed in recent months)"),
+        "missing-tests": (
+            f"源码改动超过 {r['missing_tests_lines']} 行但没有修改任何测试",
+            f"source changed beyond {r['missing_tests_lines']} lines with no test changed",
+        ),
+        "large-change": (
+            f"改动至少 {r['large_change_lines']} 行或 {r['large_change_files']} 个文件",
+            f"at least {r['large_change_lines']} lines or {r['large_change_files']} files changed",
+        ),
+        "revert": ("回滚了之前合并的改动", "reverts an earlier change"),
+        "new-model": ("新增了模型或集成", "adds a new model or integration"),
+    }
+    if tag in computed:
+        return computed[tag][0 if zh else 1]
+    for rule in settings.risk_rules:
+        if rule["tag"] == tag:
+            return rule["why_zh" if zh else "why_en"] or rule["why_en"] or tag
+    return tag
+
+
+def _files(paths: Sequence[str], limit: int = 3) -> str:
+    shown = ", ".join(paths[:limit])
+    return shown + (f" (+{len(paths) - limit})" if len(paths) > limit else "")
+
+
+class RiskRules:
+    """The compiled rules; ``assess`` is pure over one PR's facts."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.thresholds = settings["risks"]
+        paths = settings["paths"]
+        self.tests = matcher(tuple(paths["tests"]))
+        self.docs = matcher(tuple(paths["docs"]))
+        self.ci = matcher(tuple(paths["ci"]))
+        self.new_model = matcher(tuple(paths["new_model"]))
+        self.rules: list[tuple[dict[str, Any], PathMatcher, re.Pattern[str] | None]] = [
+            (rule, matcher(tuple(rule["paths"])), re.compile(rule["title"]) if rule["title"] else None)
+            for rule in settings.risk_rules
+        ]
+
+    def is_source(self, path: str) -> bool:
+        return not (self.tests(path) or self.docs(path) or self.ci(path))
+
+    def assess(
+        self,
+        title: str,
+        files: Sequence[PrFile],
+        core: set[str] | frozenset[str],
+        labels: Sequence[str],
+        reverts: int | None,
+        lang: str = "en",
+    ) -> list[Risk]:
+        zh = lang == "zh"
+        t = self.thresholds
+        found: dict[str, Risk] = {}
+        paths = [f.path for f in files]
+
+        core_hits = [p for p in paths if p in core]
+        if core_hits:
+            found["core-path"] = Risk("core-path", f"{_files(core_hits)} ({'核心文件' if zh else 'core files'})", "core")
+
+        source_lines = sum(f.lines for f in files if self.is_source(f.path))
+        source_files = sum(1 for f in files if self.is_source(f.path))
+        if source_lines > t["missing_tests_lines"] and not any(self.tests(p) for p in paths):
+            text = (
+                f"{source_files} 个源码文件改动 {source_lines} 行，未改测试"
+                if zh
+                else f"{source_lines} source lines in {source_files} files, no test changed"
+            )
+            found["missing-tests"] = Risk("missing-tests", text, f"> {t['missing_tests_lines']} lines")
+
+        lines = sum(f.lines for f in files)
+        if lines >= t["large_change_lines"] or len(files) >= t["large_change_files"]:
+            text = f"{lines} 行，{len(files)} 个文件" if zh else f"{lines} lines in {len(files)} files"
+            found["large-change"] = Risk("large-change", text, "size")
+
+        if reverts is not None or title.lower().startswith("revert"):
+            text = (f"回滚 #{reverts}" if zh else f"reverts #{reverts}") if reverts else (
+                "标题以 Revert 开头" if zh else "title starts with Revert"
+            )
+            found["revert"] = Risk("revert", text, "revert")
+
+        added_models = [f.path for f in files if f.status == "A" and self.new_model(f.path) and not self.tests(f.path)]
+        if added_models:
+            found["new-model"] = Risk("new-model", f"{'新增' if zh else 'adds'} {_files(added_models)}", "new file")
+        elif "new-model" in labels:
+            found["new-model"] = Risk("new-model", "标题标签 [New Model]" if zh else "title tag [New Model]", "label")
+
+        deleted = [f for f in files if f.status == "D" and self.is_source(f.path)]
+        if sum(f.deletions for f in deleted) >= t["deleted_lines"]:
+            text = f"{'删除' if zh else 'deletes'} {_files([f.path for f in deleted])}"
+            found["deprecation"] = Risk("deprecation", text, "deleted files")
+
+        for rule, path_match, title_match in self.rules:
+            tag = rule["tag"]
+            if tag in found:
+                continue  # first match wins per tag
+            hits = [p for p in paths if path_match(p)]
+            if hits:
+                found[tag] = Risk(tag, _files(hits), ", ".join(rule["paths"][:1]) + (" ..." if len(rule["paths"]) > 1 else ""))
+                continue
+            if title_match is not None:
+                word = title_match.search(title)
+                if word:
+                    said = word.group(0).strip()
+                    found[tag] = Risk(tag, f"标题提到 “{said}”" if zh else f'title mentions "{said}"', "title")
+        return sorted(found.values(), key=lambda r: _ORDER[r.tag])

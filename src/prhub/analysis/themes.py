@@ -1,0 +1,232 @@
+"""Themes: the period's PRs grouped into 4-8 named lines of work.
+
+Each PR gets its candidate themes: the configured theme rules that match it
+(labels, title words, or at least half of its non-test files), in rule order,
+plus "dynamic" themes: name-like words shared by several PRs of the period
+(a model family such as ``Gemma4`` or ``DeepSeek``) that no rule covers. The
+period's themes are chosen greedily by how many still-unassigned PRs each
+covers (generic ones such as "Bug fixes" count half), then each PR goes to its
+first candidate among the chosen. Keys are stable across periods
+(``moe``, ``w-gemma4``) so trends compare like with like; trends compare
+candidate counts, which do not depend on which themes a period chose.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from prhub.analysis.paths import PathMatcher, matcher
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*")
+_FAMILY = re.compile(r"[a-z]+\d*")
+_VERSION_ONLY = re.compile(r"^(v\d+|\d+[a-z]?|[a-z]\d{0,2}|sm\d+|w\d+a\d+)$")
+# Name-like words that are not themes: vocabulary of every week, hardware, formats.
+_STOP = frozenset(
+    """
+    cuda gpu gpus cpu api apis llm llms hf pr prs ut uts e2e bf16 fp16 fp32 oom json yaml pytorch torch
+    vllm nvidia python cli url http grpc io ops op cpp c++ sm v0 v1 v2 v3 bugfix misc doc docs ci mypy
+    ruff todo nan inf ids id lora rocm amd mrv2 kv dp tp ep pp rl ux qa init fix add new env vars tpu
+    xpu hpu npu moe mla mtp gdn fa fa2 fa3 fa4 gemm fp8 fp4 int8 int4 nvfp4 mxfp4 mxfp8 h100 h200 b200
+    a100 gb200 gb300 mi300 mi325 mi355 readme 2n 3n 4n 1n dsv3 dsv4 ds pd hma ir ar
+    """.split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRule:
+    key: str
+    name_en: str
+    name_zh: str
+    labels: frozenset[str]
+    words: re.Pattern[str] | None
+    paths: PathMatcher
+    kinds: frozenset[str]
+    generic: bool
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+@dataclass(slots=True)
+class ThemeInput:
+    """What the grouping needs of one PR."""
+
+    number: int
+    title: str
+    author: str
+    importance: float
+    candidates: tuple[str, ...]  # rule keys in rule order
+    words: dict[str, str]  # dynamic family key -> the form written in the title
+    is_bot: bool = False
+
+
+@dataclass(slots=True)
+class Theme:
+    key: str
+    name: str
+    prs: list[int]
+    representative_prs: list[int]
+    lead_authors: list[str]
+    trend: str
+    previous_count: int
+    count: int = 0
+    dynamic: bool = False
+    words: list[str] = field(default_factory=list)
+
+
+def compile_rules(rules: Sequence[dict[str, Any]]) -> list[ThemeRule]:
+    return [
+        ThemeRule(
+            r["key"],
+            r["name_en"],
+            r["name_zh"],
+            frozenset(r["labels"]),
+            re.compile(r["words"]) if r["words"] else None,
+            matcher(tuple(r["paths"])),
+            frozenset(r["kinds"]),
+            bool(r["generic"]),
+        )
+        for r in rules
+    ]
+
+
+def candidates(
+    rules: Sequence[ThemeRule], title: str, labels: Iterable[str], paths: Sequence[str], kind: str
+) -> tuple[str, ...]:
+    label_set = set(labels)
+    keys: list[str] = []
+    for rule in rules:
+        if rule.key in keys:
+            continue
+        hit = bool(rule.labels & label_set) or kind in rule.kinds
+        if not hit and rule.words is not None and rule.words.search(title):
+            hit = True
+        if not hit and paths and rule.paths.globs:
+            hit = sum(1 for p in paths if rule.paths(p)) * 2 >= len(paths)
+        if hit:
+            keys.append(rule.key)
+    return tuple(keys)
+
+
+def dynamic_words(title: str, rules: Sequence[ThemeRule]) -> dict[str, str]:
+    """Name-like words of a title no rule already covers: family key -> written form."""
+    found: dict[str, str] = {}
+    for word in _WORD.findall(title):
+        if len(word) < 3:
+            continue
+        lower = word.lower()
+        looks_named = any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])
+        if not looks_named or lower in _STOP:
+            continue
+        family = _FAMILY.match(lower)
+        if not family or len(family.group(0)) < 3:
+            continue
+        key = family.group(0)
+        if key in _STOP or _VERSION_ONLY.match(key):
+            continue
+        if any(rule.words is not None and rule.words.search(word) for rule in rules):
+            continue
+        found.setdefault(f"w-{key}", word)
+    return found
+
+
+def candidate_counts(items: Iterable[ThemeInput]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for item in items:
+        counts.update(item.candidates)
+        counts.update(item.words.keys())
+    return counts
+
+
+def group(
+    items: Sequence[ThemeInput],
+    rules: Sequence[ThemeRule],
+    previous: Sequence[Counter[str]],
+    options: dict[str, Any],
+    lang: str = "en",
+) -> tuple[list[Theme], dict[int, str]]:
+    """The period's themes, biggest first, and each PR's theme key (absent: no theme)."""
+    by_key = {rule.key: rule for rule in rules}
+    order = {rule.key: i for i, rule in enumerate(rules)}
+    word_counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for item in items:
+        for key, form in item.words.items():
+            word_counts[key] += 1
+            forms.setdefault(key, Counter())[form] += 1
+    dynamic = [k for k, n in word_counts.most_common() if n >= options["dynamic_min_prs"]][: options["dynamic"]]
+
+    def cands(item: ThemeInput) -> list[str]:
+        # dynamic themes go first: a model family hot this week is the line of work
+        return [k for k in dynamic if k in item.words] + list(item.candidates)
+
+    chosen: list[str] = []
+    unassigned = {item.number: cands(item) for item in items}
+    while len(chosen) < options["max"] and unassigned:
+        gains: Counter[str] = Counter()
+        for keys in unassigned.values():
+            for key in keys:
+                if key not in chosen:
+                    gains[key] += 1
+        if not gains:
+            break
+
+        def weight(key: str) -> tuple[float, int]:
+            generic = key in by_key and by_key[key].generic
+            return (gains[key] * (0.5 if generic else 1.0), -order.get(key, -1))
+
+        best = max(gains, key=weight)
+        if gains[best] < options["min_prs"] and len(chosen) >= options["min"]:
+            break
+        chosen.append(best)
+        unassigned = {n: keys for n, keys in unassigned.items() if best not in keys}
+
+    assignment: dict[int, str] = {}
+    for item in items:
+        first = next((k for k in cands(item) if k in chosen), None)
+        if first is not None:
+            assignment[item.number] = first
+
+    current = candidate_counts(items)
+    themes: list[Theme] = []
+    for key in chosen:
+        members = [item for item in items if assignment.get(item.number) == key]
+        if not members:
+            continue
+        members.sort(key=lambda i: (-i.importance, i.number))
+        authors = Counter(i.author for i in members if not i.is_bot)
+        ranked_authors = sorted(authors, key=lambda a: (-authors[a], a))
+        is_dynamic = key not in by_key
+        name = forms[key].most_common(1)[0][0] if is_dynamic else by_key[key].name(lang)
+        prev = [counts.get(key, 0) for counts in previous]
+        themes.append(
+            Theme(
+                key=key,
+                name=name,
+                prs=[i.number for i in members],
+                representative_prs=[i.number for i in members[: options["representatives"]]],
+                lead_authors=ranked_authors[: options["lead_authors"]],
+                trend=trend(current.get(key, 0), prev),
+                previous_count=prev[0] if prev else 0,
+                count=len(members),
+                dynamic=is_dynamic,
+            )
+        )
+    themes.sort(key=lambda t: (-t.count, t.key))
+    return themes, assignment
+
+
+def trend(current: int, previous: Sequence[int]) -> str:
+    """new | rising | falling | steady, against the mean of the previous periods."""
+    if not previous or sum(previous) == 0:
+        return "new" if current else "steady"
+    mean = sum(previous) / len(previous)
+    if current >= 1.5 * mean and current - mean >= 3:
+        return "rising"
+    if current <= 0.6 * mean and mean - current >= 3:
+        return "falling"
+    return "steady"

@@ -1,0 +1,220 @@
+"""Read queries over the store for the analysis: merged PRs with their files and
+co-authors, direct pushes, and the few aggregates a report needs.
+
+Every query is bounded by time and uses the (repo_id, merged_at) and
+(repo_id, committed_at) indexes, so a one-week report reads a few thousand rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from prhub.store.sqlite import Store
+
+FAR_FUTURE = 2**62
+
+
+@dataclass(slots=True)
+class PrFile:
+    path: str
+    status: str
+    additions: int
+    deletions: int
+    binary: bool = False
+    old_path: str | None = None
+
+    @property
+    def lines(self) -> int:
+        return self.additions + self.deletions
+
+
+@dataclass(slots=True)
+class StoredPr:
+    number: int
+    title: str
+    author: str
+    author_email: str
+    merged_at: int  # unix seconds
+    merged_tz: int  # minutes east of UTC
+    merge_sha: str
+    merge_kind: str
+    reverts_pr: int | None
+    reverts_sha: str | None
+    source: str
+    files: list[PrFile] = field(default_factory=list)
+    co_authors: list[tuple[str, str]] = field(default_factory=list)  # (name, email)
+
+    @property
+    def additions(self) -> int:
+        return sum(f.additions for f in self.files)
+
+    @property
+    def deletions(self) -> int:
+        return sum(f.deletions for f in self.files)
+
+
+@dataclass(slots=True)
+class DirectCommit:
+    sha: str
+    subject: str
+    author: str
+    committed_at: int
+
+
+def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE) -> list[StoredPr]:
+    """The PRs merged in [since, until), oldest first, with files and co-authors."""
+    rows = store.execute(
+        """SELECT number, title, author_name, author_email, merged_at, merged_tz, merge_sha, merge_kind,
+                  reverts_pr, reverts_sha, source
+           FROM pull_requests WHERE repo_id = ? AND merged_at >= ? AND merged_at < ?
+           ORDER BY merged_at, number""",
+        (repo_id, since, until),
+    ).fetchall()
+    prs = {row[0]: StoredPr(*row) for row in rows}
+    if not prs:
+        return []
+    # a PR's files: its merge commit's first-parent diff, or every commit of a rebase merge
+    files = store.execute(
+        """SELECT c.pr_number, f.path, f.status, f.additions, f.deletions, f.old_path
+           FROM commits c
+           JOIN pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
+           JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+           WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
+             AND (c.sha = p.merge_sha OR p.merge_kind = 'rebase')
+           ORDER BY c.committed_at, f.idx""",
+        (repo_id, since, until),
+    )
+    for number, path, status, adds, dels, old in files:
+        pr = prs.get(number)
+        if pr is not None:
+            pr.files.append(PrFile(path, status, adds or 0, dels or 0, adds is None, old))
+    for pr in prs.values():
+        if pr.merge_kind == "rebase" and len(pr.files) > 1:
+            pr.files = _fold(pr.files)
+    trailers = store.execute(
+        """SELECT c.pr_number, t.name, t.email
+           FROM commits c JOIN trailers t ON t.repo_id = c.repo_id AND t.sha = c.sha
+           WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
+             AND t.key = 'co-authored-by'
+           ORDER BY c.committed_at, t.idx""",
+        (repo_id, since, until),
+    )
+    for number, name, email in trailers:
+        pr = prs.get(number)
+        if pr is not None and (name, email) not in pr.co_authors:
+            pr.co_authors.append((name, email))
+    return list(prs.values())
+
+
+def _fold(files: list[PrFile]) -> list[PrFile]:
+    """One row per path for a PR whose commits touched a file more than once."""
+    by_path: dict[str, PrFile] = {}
+    for f in files:
+        seen = by_path.get(f.path)
+        if seen is None:
+            by_path[f.path] = PrFile(f.path, f.status, f.additions, f.deletions, f.binary, f.old_path)
+        else:
+            seen.additions += f.additions
+            seen.deletions += f.deletions
+            seen.binary = seen.binary or f.binary
+            if f.status == "D" or seen.status != "A":
+                seen.status = f.status
+    return list(by_path.values())
+
+
+def direct_commits(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE) -> list[DirectCommit]:
+    rows = store.execute(
+        """SELECT sha, subject, author_name, committed_at FROM commits
+           WHERE repo_id = ? AND committed_at >= ? AND committed_at < ? AND pr_number IS NULL
+           ORDER BY committed_at""",
+        (repo_id, since, until),
+    )
+    return [DirectCommit(*row) for row in rows]
+
+
+def authors_seen_before(store: Store, repo_id: int, before: int, names: Iterable[str]) -> set[str]:
+    """Which of ``names`` authored a PR merged before ``before`` (for first-time contributors)."""
+    wanted = sorted(set(names))
+    seen: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = store.execute(
+            f"""SELECT DISTINCT author_name FROM pull_requests
+                WHERE repo_id = ? AND merged_at < ? AND author_name IN ({marks})""",
+            (repo_id, before, *chunk),
+        )
+        seen.update(row[0] for row in rows)
+    return seen
+
+
+def first_pr_times(store: Store, repo_id: int) -> dict[str, int]:
+    """Each author's first merge time (bulk reports read it once)."""
+    rows = store.execute(
+        "SELECT author_name, min(merged_at) FROM pull_requests WHERE repo_id = ? GROUP BY author_name", (repo_id,)
+    )
+    return {name: first for name, first in rows}
+
+
+def reverts_of(store: Store, repo_id: int, numbers: Iterable[int]) -> dict[int, int]:
+    """reverted PR number -> the PR that reverted it, for ``numbers``; any time."""
+    wanted = sorted(set(numbers))
+    found: dict[int, int] = {}
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        marks = ", ".join("?" * len(chunk))
+        rows = store.execute(
+            f"""SELECT reverts_pr, number FROM pull_requests WHERE repo_id = ? AND reverts_pr IN ({marks})
+                ORDER BY merged_at""",
+            (repo_id, *chunk),
+        )
+        for reverted, by in rows:
+            found.setdefault(reverted, by)
+    return found
+
+
+def all_reverts(store: Store, repo_id: int) -> dict[int, int]:
+    rows = store.execute(
+        "SELECT reverts_pr, number FROM pull_requests WHERE repo_id = ? AND reverts_pr IS NOT NULL ORDER BY merged_at",
+        (repo_id,),
+    )
+    found: dict[int, int] = {}
+    for reverted, by in rows:
+        found.setdefault(reverted, by)
+    return found
+
+
+def pr_numbers_by_sha(store: Store, repo_id: int, shas: Iterable[str]) -> dict[str, int]:
+    """Resolve "This reverts commit <sha>" (full or abbreviated) to a PR number."""
+    found: dict[str, int] = {}
+    for sha in set(shas):
+        row = store.execute(
+            "SELECT pr_number FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? AND pr_number IS NOT NULL",
+            (repo_id, sha, sha + "g"),
+        ).fetchone()
+        if row:
+            found[sha] = row[0]
+    return found
+
+
+def merge_times(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE) -> list[int]:
+    """Merge times of the PRs in [since, until) (history charts)."""
+    rows = store.execute(
+        "SELECT merged_at FROM pull_requests WHERE repo_id = ? AND merged_at >= ? AND merged_at < ? ORDER BY merged_at",
+        (repo_id, since, until),
+    )
+    return [row[0] for row in rows]
+
+
+def path_counts(store: Store, repo_id: int) -> dict[str, int]:
+    """How many commits touched each path: the tree the module map is inferred from."""
+    rows = store.execute("SELECT path, count(*) FROM file_changes WHERE repo_id = ? GROUP BY path", (repo_id,))
+    return dict(rows.fetchall())
+
+
+def time_bounds(store: Store, repo_id: int) -> tuple[int, int] | None:
+    row = store.execute(
+        "SELECT min(merged_at), max(merged_at) FROM pull_requests WHERE repo_id = ?", (repo_id,)
+    ).fetchone()
+    return (row[0], row[1]) if row and row[0] is not None else None
