@@ -1,0 +1,800 @@
+"""The six sections of the weekly report, written from the report context alone.
+
+The writer is deterministic: the same context gives the same words. It still
+varies from week to week in two ways: sentences are chosen by the facts (a
+quiet week, one dominant theme, a spike of reverts, rising or falling counts),
+and where several phrasings fit, one is picked by a seed made of the
+repository and the period, so consecutive weeks do not repeat each other.
+
+Every number printed is a number of the context (a value, a list's length,
+a share as a percentage); every PR cited is a PR of the context. Untrusted
+text (titles, names, labels, paths) is escaped for Markdown on the way in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import string
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from prhub.report import mdtext
+from prhub.report.phrases import (
+    COMPONENT_NAMES,
+    KIND_ALIASES,
+    KIND_NAMES,
+    NOUNS,
+    PERIOD_WORDS,
+    PHRASES,
+    RECOMMENDATIONS,
+    RISK_NAMES,
+    RISK_WATCH,
+    SECTION_KEYS,
+)
+from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, strs
+
+__all__ = ["SECTION_KEYS", "recommendation_text", "write_sections"]
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATINISH = re.compile(r"[A-Za-z0-9#%+]")
+_FORMATTER = string.Formatter()
+
+
+def one_decimal(value: float) -> str:
+    return f"{value:.1f}"
+
+
+# -- language: picking and gluing phrases
+
+
+def glue(left: str, right: str, lang: str) -> str:
+    """Concatenate, with the space Chinese typesetting puts between Han and Latin text."""
+    if lang == "zh" and left and right and not left[-1].isspace() and not right[0].isspace():
+        a, b = left[-1], right[0]
+        if (_CJK.match(a) and _LATINISH.match(b)) or (_LATINISH.match(a) and _CJK.match(b)):
+            return f"{left} {right}"
+    return left + right
+
+
+class Voice:
+    """Phrases in one language, the variant chosen by a seed (the period) and the phrase key."""
+
+    def __init__(self, lang: str, seed: str, period_kind: str = "week") -> None:
+        self.lang = lang if lang in PHRASES else "en"
+        self.seed = seed
+        self.uses: Counter[str] = Counter()
+        self.last: dict[str, int] = {}
+        self.words = PERIOD_WORDS[self.lang].get(period_kind, PERIOD_WORDS[self.lang]["range"])
+
+    def pick(self, variants: Sequence[str], key: str) -> str:
+        self.uses[key] += 1
+        digest = hashlib.sha256(f"{self.seed}|{key}|{self.uses[key]}".encode()).digest()
+        index = random.Random(digest).randrange(len(variants))
+        if index == self.last.get(key) and len(variants) > 1:
+            index = (index + 1) % len(variants)  # never the same wording twice in a row
+        self.last[key] = index
+        return variants[index]
+
+    def fill(self, template: str, values: dict[str, object]) -> str:
+        out = ""
+        for literal, field, _spec, _conv in _FORMATTER.parse(template):
+            out = glue(out, literal, self.lang)
+            if field is not None:
+                out = glue(out, str(values[field]), self.lang)
+        return out
+
+    def say(self, phrase: str, /, **values: object) -> str:
+        return self.fill(self.pick(PHRASES[self.lang][phrase], phrase), {**self.words, **values})
+
+    def count(self, n: int, noun: str) -> str:
+        one, many = NOUNS[self.lang][noun]
+        return f"{n} {one if n == 1 else many}"
+
+    def join(self, items: Sequence[str]) -> str:
+        """'a, b and c' / 'a、b 和 c'."""
+        items = [item for item in items if item]
+        if not items:
+            return ""
+        if len(items) == 1:
+            return items[0]
+        if self.lang == "zh":
+            head = ""
+            for item in items[:-1]:
+                head = glue(head + ("、" if head else ""), item, "zh")
+            return glue(glue(head, "和", "zh"), items[-1], "zh")
+        return f"{', '.join(items[:-1])} and {items[-1]}"
+
+    def sentences(self, parts: Iterable[str]) -> str:
+        parts = [p for p in parts if p]
+        if self.lang == "zh":
+            out = ""
+            for part in parts:
+                out = glue(out, part, "zh")
+            return out
+        return " ".join(parts)
+
+    def clauses(self, parts: Sequence[str]) -> str:
+        """Short clauses joined into one sentence: 'A; b; c.' / 'A；B。'."""
+        parts = [p for p in parts if p]
+        if not parts:
+            return ""
+        if self.lang == "zh":
+            return "；".join(parts) + "。"
+        first = parts[0][0].upper() + parts[0][1:]
+        return "; ".join([first, *parts[1:]]) + "."
+
+
+def capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+# -- the facts, read once from the context
+
+
+class Facts:
+    """Typed, defensive access to the context; nothing here invents a value."""
+
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.lang = "zh" if ctx.get("language") == "zh" else "en"
+        self.prs: dict[int, dict[str, Any]] = {}
+        for pr in as_dicts(ctx.get("prs")):
+            number = as_int(pr.get("number"))
+            if number is not None:
+                self.prs.setdefault(number, pr)
+        counts = as_dict(ctx.get("counts"))
+        self.counts = counts
+        self.merged = as_int(counts.get("merged_prs"))
+        if self.merged is None:
+            self.merged = len(as_dicts(ctx.get("prs")))
+        self.key_count = as_int(counts.get("key_prs"))
+        importance = as_dict(ctx.get("importance"))
+        self.mean = as_num(importance.get("mean"))
+        self.threshold = as_num(importance.get("key_threshold"))
+        self.period = as_dict(ctx.get("period"))
+        self.kind = self.period.get("kind") if self.period.get("kind") in ("week", "month") else "range"
+        self.themes = as_dicts(ctx.get("themes"))
+        self.labels = [lb for lb in as_dicts(ctx.get("labels")) if isinstance(lb.get("name"), str)]
+        self.hot_files = [hf for hf in as_dicts(ctx.get("hot_files")) if isinstance(hf.get("path"), str)]
+        self.risks = [rk for rk in as_dicts(ctx.get("risks")) if isinstance(rk.get("tag"), str)]
+        self.deltas = as_dict(ctx.get("deltas"))
+        self.history = as_dicts(ctx.get("history"))
+
+    def seed(self) -> str:
+        repo = as_dict(self.ctx.get("repo")).get("slug", "")
+        return f"{repo}|{self.period.get('slug') or self.period.get('start', '')}|{self.lang}"
+
+    def importance(self, number: int) -> float:
+        return as_num(self.prs.get(number, {}).get("importance")) or 0.0
+
+    def by_importance(self, numbers: Iterable[int]) -> list[int]:
+        unique = list(dict.fromkeys(numbers))
+        return sorted(unique, key=lambda n: (-self.importance(n), n))
+
+    def theme_numbers(self, theme: dict[str, Any]) -> list[int]:
+        return ints(theme.get("prs"))
+
+    def ranked_themes(self) -> list[dict[str, Any]]:
+        """Most important first: the summed importance of a theme's PRs, then its size."""
+
+        def weight(theme: dict[str, Any]) -> tuple[float, int, str]:
+            numbers = self.theme_numbers(theme)
+            return (-sum(self.importance(n) for n in numbers), -len(numbers), str(theme.get("name", "")))
+
+        return sorted((t for t in self.themes if isinstance(t.get("name"), str)), key=weight)
+
+    def representatives(self, theme: dict[str, Any], limit: int = 3) -> list[int]:
+        chosen = ints(theme.get("representative_prs"))
+        chosen += self.by_importance(self.theme_numbers(theme))
+        return list(dict.fromkeys(chosen))[:limit]
+
+    def previous_counts(self) -> list[int]:
+        """PR counts of the earlier periods in the history (the current one excluded)."""
+        current = str(self.period.get("start", ""))[:10]
+        counts = []
+        for entry in self.history:
+            value = as_int(entry.get("merged_prs"))
+            if value is not None and str(entry.get("start", ""))[:10] != current:
+                counts.append(value)
+        return counts
+
+    def pace(self) -> str:
+        """quiet, busy or normal, judged against the history when there is one."""
+        earlier = self.previous_counts()
+        if len(earlier) >= 3:
+            if self.merged > max(earlier):
+                return "busy"
+            if self.merged <= 0.6 * (sum(earlier) / len(earlier)):
+                return "quiet"
+            return "normal"
+        return "quiet" if self.merged <= 3 else "normal"
+
+    def reverts(self) -> int:
+        value = as_int(self.counts.get("reverts"))
+        return value if value is not None else len(as_dicts(self.ctx.get("reverts")))
+
+    def revert_spike(self) -> bool:
+        n = self.reverts()
+        return n >= 3 or (n >= 2 and self.merged > 0 and n / self.merged >= 0.05)
+
+    def kinds(self, numbers: Iterable[int]) -> list[tuple[str, int]]:
+        counter: Counter[str] = Counter()
+        for n in numbers:
+            kind = self.prs.get(n, {}).get("kind")
+            if isinstance(kind, str):
+                kind = KIND_ALIASES.get(kind.lower(), kind.lower())
+                if kind in KIND_NAMES["en"]:
+                    counter[kind] += 1
+        return counter.most_common()
+
+    def common_directory(self, numbers: Sequence[int]) -> str | None:
+        """The directory that at least half of these PRs touch, if one does."""
+        counter: Counter[str] = Counter()
+        for n in numbers:
+            counter.update(set(strs(self.prs.get(n, {}).get("directories"))))
+        if not counter or not numbers:
+            return None
+        directory, hits = max(counter.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
+        return directory if hits * 2 >= len(numbers) and hits >= 2 else None
+
+    def pr_tags(self, number: int) -> list[str]:
+        tags = [r.get("tag") for r in as_dicts(self.prs.get(number, {}).get("risks"))]
+        return list(dict.fromkeys(t for t in tags if isinstance(t, str)))
+
+    def evidence(self, number: int, tag: str) -> str | None:
+        for risk in as_dicts(self.prs.get(number, {}).get("risks")):
+            if risk.get("tag") == tag and isinstance(risk.get("evidence"), str) and risk["evidence"].strip():
+                return risk["evidence"]
+        return None
+
+
+# -- pieces of Markdown shared by the sections
+
+
+class Writer:
+    def __init__(self, ctx: dict[str, Any]) -> None:
+        self.f = Facts(ctx)
+        self.v = Voice(self.f.lang, self.f.seed(), self.f.kind)
+        self.lang = self.f.lang
+
+    def ref(self, number: int) -> str:
+        return f"#{number}"
+
+    def titled(self, number: int) -> str:
+        title = self.f.prs.get(number, {}).get("title")
+        if not isinstance(title, str) or not title.strip():
+            return self.ref(number)
+        return f"{self.ref(number)} “{mdtext.text(mdtext.shorten(title, 72))}”"
+
+    def risk_name(self, tag: str) -> str:
+        return RISK_NAMES[self.lang].get(tag) or mdtext.text(tag)
+
+    def kind_name(self, kind: str) -> str:
+        return KIND_NAMES[self.lang][kind]
+
+    def prs_count(self, n: int) -> str:
+        return self.v.count(n, "pr")
+
+    def theme_name(self, theme: dict[str, Any]) -> str:
+        return mdtext.text(theme.get("name", ""))
+
+    def kind_mix(self, numbers: Sequence[int]) -> tuple[str, str | None] | None:
+        """The dominant kind, or the two leading kinds when none dominates."""
+        kinds = self.f.kinds(numbers)
+        if not kinds:
+            return None
+        known = sum(c for _, c in kinds)
+        if len(kinds) == 1 or kinds[0][1] * 10 >= known * 6:
+            return self.kind_name(kinds[0][0]), None
+        second = kinds[1][0]
+        if self.kind_name(second) == self.kind_name(kinds[0][0]) and len(kinds) > 2:
+            second = kinds[2][0]
+        if self.kind_name(second) == self.kind_name(kinds[0][0]):
+            return self.kind_name(kinds[0][0]), None
+        return self.kind_name(kinds[0][0]), self.kind_name(second)
+
+    # -- 1. executive summary
+
+    def summary(self) -> str:
+        f, v = self.f, self.v
+        if f.merged == 0:
+            parts = [v.say("sum.empty")]
+            direct = as_int(f.counts.get("direct_commits")) or 0
+            if direct:
+                parts.append(capitalize(v.say("sum.empty_direct", direct=v.count(direct, "commit"))))
+            return v.sentences(parts)
+        parts = [self._opening(), self._delta()]
+        if f.revert_spike():
+            parts.append(v.say("sum.revert_spike", reverts=v.count(f.reverts(), "revert")))
+        parts += [self._summary_themes(), self._summary_labels(), self._summary_files(), self._summary_risk()]
+        parts.append(self._summary_extras())
+        return v.sentences(parts)
+
+    def _opening(self) -> str:
+        f, v = self.f, self.v
+        threshold = one_decimal(f.threshold) if f.threshold is not None else "6.0"
+        if f.key_count:
+            key_phrase = v.say("sum.key_some", key=v.count(f.key_count, "pr"), key_n=f.key_count, threshold=threshold)
+        elif f.key_count == 0 and f.threshold is not None:
+            key_phrase = v.say("sum.key_none", threshold=threshold)
+        else:
+            key_phrase = ""
+        pace = f.pace()
+        key = {"quiet": "sum.open_quiet", "busy": "sum.open_busy"}.get(pace, "sum.open")
+        mean = one_decimal(f.mean) if f.mean is not None else None
+        if key_phrase == "" or mean is None:
+            # without the key figures the opening shrinks to the count
+            return capitalize(v.say("sum.open_bare", merged=self.prs_count(f.merged)))
+        text = v.say(
+            key,
+            merged=self.prs_count(f.merged),
+            key_phrase=key_phrase,
+            mean=mean,
+            n_history=len(f.history),
+        )
+        return capitalize(text)
+
+    def _delta(self) -> str:
+        merged = as_dict(self.f.deltas.get("merged_prs"))
+        change, previous = as_int(merged.get("change")), as_int(merged.get("previous"))
+        if change is None or previous is None:
+            return ""
+        key = "sum.delta_up" if change > 0 else "sum.delta_down" if change < 0 else "sum.delta_same"
+        return self.v.say(key, change=abs(change), previous=previous)
+
+    def _theme_item(self, theme: dict[str, Any]) -> str:
+        n = len(self.f.theme_numbers(theme))
+        if self.lang == "zh":
+            return f"{self.theme_name(theme)}（{n} 个）"
+        return f"{self.theme_name(theme)} ({n})"
+
+    def _summary_themes(self) -> str:
+        f, v = self.f, self.v
+        themes = sorted(f.themes, key=lambda t: -len(f.theme_numbers(t)))
+        themes = [t for t in themes if isinstance(t.get("name"), str) and f.theme_numbers(t)]
+        if not themes:
+            return ""
+        top = themes[0]
+        top_n = len(f.theme_numbers(top))
+        if f.merged >= 8 and top_n * 10 >= f.merged * 4:
+            others = [self._theme_item(t) for t in themes[1:3]]
+            if not others:
+                return v.say("sum.themes_dominant_alone", top=self.theme_name(top), top_n=top_n, merged_n=f.merged)
+            return v.say(
+                "sum.themes_dominant",
+                top=self.theme_name(top),
+                top_n=top_n,
+                merged_n=f.merged,
+                others=v.join(others),
+            )
+        return v.say("sum.themes", themes=v.join([self._theme_item(t) for t in themes[:3]]))
+
+    def _counted(self, name: str, n: int) -> str:
+        return f"{name}（{n} 个）" if self.lang == "zh" else f"{name} ({n})"
+
+    def _summary_labels(self) -> str:
+        labels = [lb for lb in self.f.labels if as_int(lb.get("count")) is not None][:3]
+        if not labels:
+            return ""
+        first, first_n = mdtext.text(labels[0]["name"]), labels[0]["count"]
+        if len(labels) == 1:
+            return self.v.say("sum.labels_one", first=first, first_n=first_n)
+        rest = self.v.join([self._counted(mdtext.text(lb["name"]), lb["count"]) for lb in labels[1:]])
+        every = self.v.join([self._counted(mdtext.text(lb["name"]), lb["count"]) for lb in labels])
+        return self.v.say("sum.labels", first=first, first_n=first_n, rest=rest, all=every)
+
+    def _summary_files(self) -> str:
+        files = [hf for hf in self.f.hot_files if as_int(hf.get("prs")) is not None][:3]
+        if not files:
+            return ""
+        first, first_n = mdtext.code(files[0]["path"]), self.prs_count(files[0]["prs"])
+        if len(files) == 1:
+            return self.v.say("sum.files_one", first=first, first_n=first_n)
+        rest = self.v.join([self._counted(mdtext.code(hf["path"]), hf["prs"]) for hf in files[1:]])
+        return self.v.say("sum.files", first=first, first_n=first_n, rest=rest)
+
+    def _summary_risk(self) -> str:
+        risks = [rk for rk in self.f.risks if as_int(rk.get("count"))]
+        if not risks:
+            return ""
+        top = max(risks, key=lambda rk: rk["count"])
+        name = self.risk_name(top["tag"])
+        values = {"tag": name, "tag_cap": capitalize(name), "count": self.prs_count(top["count"])}
+        why = top.get("why")
+        if isinstance(why, str) and why.strip():
+            return self.v.say("sum.risk_why", why=mdtext.text(why.rstrip(".。 ")), **values)
+        return self.v.say("sum.risk", **values)
+
+    def _summary_extras(self) -> str:
+        f, v = self.f, self.v
+        clauses = []
+        authors, first = as_int(f.counts.get("authors")), as_int(f.counts.get("first_time_authors"))
+        if authors:
+            if first:
+                clauses.append(
+                    v.say("sum.authors_first", authors=v.count(authors, "person"), first=first, first_n=first)
+                )
+            else:
+                clauses.append(v.say("sum.authors", authors=v.count(authors, "person")))
+        direct = as_int(f.counts.get("direct_commits"))
+        if direct:
+            clauses.append(v.say("sum.direct", direct=v.count(direct, "commit")))
+        ai = as_dict(f.ctx.get("ai_assisted"))
+        ai_count = as_int(ai.get("count"))
+        if ai_count is None:
+            ai_count = as_int(f.counts.get("ai_assisted"))
+        share = as_num(ai.get("share"))
+        if ai_count and share is not None:
+            clauses.append(v.say("sum.ai", ai=self.prs_count(ai_count), pct=percent(share)))
+        reverts = f.reverts()
+        if reverts and not f.revert_spike():
+            clauses.append(v.say("sum.reverts", reverts=v.count(reverts, "revert")))
+        return v.clauses(clauses)
+
+    # -- 2. key changes
+
+    def key_changes(self) -> str:
+        f, v = self.f, self.v
+        if f.merged == 0 and not f.prs:
+            return v.say("kc.none")
+        themes = [t for t in f.ranked_themes() if f.theme_numbers(t)][:3]
+        if not themes:
+            top = f.by_importance(ints(f.ctx.get("key_prs")) or list(f.prs))[:3]
+            if not top:
+                return v.say("kc.none")
+            return v.say("kc.no_themes", prs=v.join([self.titled(n) for n in top]))
+        return "\n\n".join(self._theme_paragraph(t) for t in themes)
+
+    def _trend_clause(self, theme: dict[str, Any], prefix: str) -> str:
+        trend, previous = theme.get("trend"), as_int(theme.get("previous_count"))
+        if trend == "new":
+            return self.v.say(f"{prefix}_new")
+        if trend in ("rising", "falling") and previous is not None:
+            return self.v.say(f"{prefix}_{trend}", prev_n=previous)
+        if trend == "steady":
+            return self.v.say(f"{prefix}_steady")
+        return ""
+
+    def _theme_paragraph(self, theme: dict[str, Any]) -> str:
+        f, v = self.f, self.v
+        numbers = f.theme_numbers(theme)
+        head = v.say(
+            "kc.head",
+            name=self.theme_name(theme),
+            count=self.prs_count(len(numbers)),
+            trend=self._trend_clause(theme, "kc.trend"),
+        )
+        reps = v.join([self.titled(n) for n in f.representatives(theme)])
+        authors = [mdtext.text(a) for a in strs(theme.get("lead_authors"))[:2]]
+        if authors:
+            reps_sentence = v.say("kc.reps", prs=reps, authors=v.join(authors))
+        else:
+            reps_sentence = v.fill(PHRASES[self.lang]["kc.reps"][0], {"prs": reps})
+        return v.sentences([head, reps_sentence, self._together(numbers), self._why(theme, numbers)])
+
+    def _together(self, numbers: Sequence[int]) -> str:
+        mix = self.kind_mix(numbers)
+        directory = self.f.common_directory(numbers)
+        where = self.v.say("kc.where", dir=mdtext.code(directory)) if directory else ""
+        if mix is None:
+            return ""
+        kind, kind2 = mix
+        if kind2 is None:
+            return self.v.say("kc.together_mostly", kind=kind, where=where)
+        return self.v.say("kc.together_mix", kind=kind, kind2=kind2, where=where)
+
+    def _why(self, theme: dict[str, Any], numbers: Sequence[int]) -> str:
+        """The reasons this theme matters, the most specific first, at most two."""
+        f, v = self.f, self.v
+        reasons: list[str] = []
+        key = [n for n in f.by_importance(numbers) if f.prs.get(n, {}).get("is_key")]
+        if key:
+            reasons.append(v.say("why.key", pr=self.ref(key[0]), importance=one_decimal(f.importance(key[0]))))
+        tags = Counter(tag for n in numbers for tag in f.pr_tags(n))
+        if tags["core-path"] and tags["core-path"] * 3 >= len(numbers):
+            reasons.append(v.say("why.core"))
+        for tag, phrase in (
+            ("new-model", "why.new_model"),
+            ("deprecation", "why.deprecation"),
+            ("platform", "why.platform"),
+            ("dependency", "why.dependency"),
+        ):
+            if tags[tag] * 3 >= len(numbers) and tags[tag]:
+                reasons.append(v.say(phrase))
+        if theme.get("trend") == "new":
+            reasons.append(v.say("why.new"))
+        elif theme.get("trend") == "rising":
+            reasons.append(v.say("why.rising"))
+        if not reasons:
+            if len(numbers) < 3:
+                return ""  # a small theme in a quiet week needs no justification
+            reasons.append(v.say("why.volume"))
+        glue_word = "，" if self.lang == "zh" else ", and "
+        return v.say("kc.why", reasons=glue_word.join(reasons[:2]))
+
+    # -- 3. trends
+
+    def trends(self) -> str:
+        f, v = self.f, self.v
+        if f.merged == 0 and not f.themes and not f.labels:
+            return v.say("tr.none")
+        blocks = [self._trend_lines(), self._trend_table(), self._trend_labels_files(), self._trend_history()]
+        return "\n\n".join(b for b in blocks if b)
+
+    def _trend_lines(self) -> str:
+        f, v = self.f, self.v
+        named = [t for t in f.themes if isinstance(t.get("name"), str)]
+        by_trend: dict[str, list[str]] = {"new": [], "rising": [], "falling": []}
+        for theme in named:
+            if theme.get("trend") in by_trend:
+                by_trend[str(theme["trend"])].append(self.theme_name(theme))
+        for name in strs(f.deltas.get("themes_new")):
+            if mdtext.text(name) not in by_trend["new"]:
+                by_trend["new"].append(mdtext.text(name))
+        lines = [v.say(f"tr.{trend}", themes=v.join(names)) for trend, names in by_trend.items() if names]
+        if not lines and named and any(t.get("trend") == "steady" for t in named):
+            lines.append(v.say("tr.flat"))
+        return v.sentences(lines)
+
+    def _trend_table(self) -> str:
+        f, v = self.f, self.v
+        themes = [t for t in f.ranked_themes() if f.theme_numbers(t)]
+        if not themes:
+            return ""
+        rows = [v.say("tr.table")]
+        for theme in themes:
+            numbers = f.theme_numbers(theme)
+            mix = self.kind_mix(numbers)
+            if mix is None:
+                kind = v.say("tr.kind_unknown")
+            elif mix[1] is None:
+                kind = v.say("tr.kind_mostly", kind=mix[0])
+            else:
+                kind = v.say("tr.kind_mix", kind=mix[0], kind2=mix[1])
+            trend, previous = theme.get("trend"), as_int(theme.get("previous_count"))
+            key = f"tr.row_{trend}" if trend in ("new", "steady") else "tr.row_plain"
+            if trend in ("rising", "falling") and previous is not None:
+                key = f"tr.row_{trend}"
+            what = v.say(key, count=self.prs_count(len(numbers)), prev_n=previous, kind=kind)
+            reps = ("、" if self.lang == "zh" else ", ").join(self.ref(n) for n in f.representatives(theme))
+            cells = [mdtext.cell(self.theme_name(theme)), mdtext.cell(what), mdtext.cell(reps)]
+            rows.append(f"| {' | '.join(cells)} |")
+        return "\n".join(rows)
+
+    def _trend_labels_files(self) -> str:
+        f, v = self.f, self.v
+        lines = []
+        rising = set(strs(f.deltas.get("labels_rising")))
+        labels = [lb for lb in f.labels if as_int(lb.get("count")) is not None][:8]
+        if labels:
+            items = []
+            for lb in labels:
+                name = mdtext.text(lb["name"])
+                if lb["name"] in rising:
+                    items.append(v.say("tr.label_rising", name=name, count=lb["count"]))
+                else:
+                    items.append(f"{name} {lb['count']}")
+            lines.append(v.say("tr.labels", labels=("、" if self.lang == "zh" else ", ").join(items)))
+        files = [hf for hf in f.hot_files if as_int(hf.get("prs")) is not None][:5]
+        if files:
+            items = [self._counted(mdtext.code(hf["path"]), hf["prs"]) for hf in files]
+            lines.append(v.say("tr.files", files=("、" if self.lang == "zh" else ", ").join(items)))
+        return "\n".join(f"- {line}" for line in lines)
+
+    def _trend_history(self) -> str:
+        f, v = self.f, self.v
+        values = [n for n in (as_int(h.get("merged_prs")) for h in f.history) if n is not None]
+        if len(values) < 4 or f.merged == 0:
+            return ""
+        low, high = min(values), max(values)
+        common = {"n_history": len(f.history), "low": low, "high": high}
+        if f.merged >= high:
+            return v.say("tr.history_top", **common)
+        if f.merged <= low:
+            return v.say("tr.history_bottom", **common)
+        above = f.merged >= sum(values) / len(values)
+        position = v.say("tr.pos_above" if above else "tr.pos_below")
+        return v.say("tr.history_mid", position=position, **common)
+
+    # -- 4. risks
+
+    def risks(self) -> str:
+        f, v = self.f, self.v
+        risks = sorted((rk for rk in f.risks if as_int(rk.get("count"))), key=lambda rk: (-rk["count"], str(rk["tag"])))
+        if not risks:
+            return v.say("rk.none")
+        ranked = v.join([self._counted(self.risk_name(rk["tag"]), rk["count"]) for rk in risks])
+        blocks = [v.say("rk.ranked", ranked=ranked)]
+        top = risks[0]
+        if f.merged >= 8 and top["count"] * 2 >= f.merged:
+            name = self.risk_name(top["tag"])
+            blocks.append(v.say("rk.broad", tag=name, tag_cap=capitalize(name), count=top["count"], merged_n=f.merged))
+        items = [f"- {self._risk_item(rk)}" for rk in risks[:3]]
+        return "\n\n".join([" ".join(blocks), "\n".join(items)])
+
+    def _risk_item(self, risk: dict[str, Any]) -> str:
+        f, v = self.f, self.v
+        tag = str(risk["tag"])
+        why = risk.get("why")
+        why_text = v.say("rk.why", why=mdtext.text(why.rstrip(".。 "))) if isinstance(why, str) and why.strip() else ""
+        carriers = []
+        for n in f.by_importance(ints(risk.get("prs")))[:3]:
+            evidence = f.evidence(n, tag)
+            if evidence:
+                shown = mdtext.text(mdtext.shorten(evidence, 70))
+                carriers.append(f"{self.ref(n)}（{shown}）" if self.lang == "zh" else f"{self.ref(n)} ({shown})")
+            else:
+                carriers.append(self.ref(n))
+        carriers_text = v.say("rk.carriers", prs=v.join(carriers)) if carriers else ""
+        watch_variants = RISK_WATCH[self.lang].get(tag)
+        watch = v.pick(watch_variants, f"watch.{tag}") if watch_variants else self.risk_name(tag)
+        text = v.say(
+            "rk.item",
+            name=capitalize(self.risk_name(tag)),
+            count=self.prs_count(risk["count"]),
+            why=why_text,
+            carriers=carriers_text,
+            watch=watch,
+        )
+        return re.sub(r" {2,}", " ", text)
+
+    # -- 5. key PRs
+
+    def key_prs(self) -> str:
+        f, v = self.f, self.v
+        numbers = [n for n in ints(f.ctx.get("key_prs")) if n in f.prs]
+        if not numbers:
+            return v.say("kp.none")
+        entries = [self._key_pr(n) for n in numbers]
+        return v.say("kp.intro", n=len(ints(f.ctx.get("key_prs")))) + "\n\n" + "\n".join(entries)
+
+    def _key_pr(self, number: int) -> str:
+        f, v = self.f, self.v
+        pr = f.prs[number]
+        title = pr.get("title") if isinstance(pr.get("title"), str) else ""
+        head = f"**{mdtext.link(self.ref(number), pr.get('url'))}**"
+        if title.strip():
+            head += f" “{mdtext.text(mdtext.shorten(title, 100))}”"
+        theme = pr.get("theme")
+        theme_text = v.say("kp.theme", theme=mdtext.text(theme)) if isinstance(theme, str) and theme else ""
+        adds, dels = as_int(pr.get("additions")), as_int(pr.get("deletions"))
+        size = (
+            v.say("kp.size", additions=adds, deletions=dels, lines=NOUNS[self.lang]["line"][1])
+            if adds is not None and dels is not None
+            else ""
+        )
+        importance = as_num(pr.get("importance"))
+        line = v.say(
+            "kp.line",
+            pr=head,
+            author=mdtext.text(pr.get("author") or "?"),
+            importance=one_decimal(importance) if importance is not None else "?",
+            theme=theme_text or v.say("kp.no_theme"),
+            size=size,
+        )
+        details = []
+        tags = f.pr_tags(number)
+        risk_part = v.say("kp.risks", risks=v.join([self.risk_name(t) for t in tags])) if tags else v.say("kp.no_risks")
+        dirs = strs(pr.get("directories"))[:3]
+        dirs_part = v.say("kp.dirs", dirs=v.join([mdtext.code(d) for d in dirs])) if dirs else ""
+        details.append(v.sentences([risk_part, dirs_part]))
+        details.append(self._score_line(pr))
+        review = self._review(pr.get("review"))
+        if review:
+            details.append(v.say("kp.review", review=review))
+        return "\n".join([f"- {line}", *(f"  - {d}" for d in details if d)])
+
+    def _score_line(self, pr: dict[str, Any]) -> str:
+        v = self.v
+        score = as_dict(pr.get("score"))
+        parts = []
+        reason = score.get("reason")
+        if isinstance(reason, str) and reason.strip():
+            high = pr.get("is_key") is True
+            parts.append(v.say("kp.why" if high else "kp.why_low", reason=mdtext.text(reason.rstrip(".。 "))))
+        components = [
+            (name, value)
+            for name, value in ((k, as_num(x)) for k, x in as_dict(score.get("components")).items())
+            if value is not None and value > 0
+        ]
+        components.sort(key=lambda item: -item[1])
+        if components:
+            names = COMPONENT_NAMES[self.lang]
+            shown = [f"{names.get(k) or mdtext.text(k)} {one_decimal(x)}" for k, x in components[:3]]
+            parts.append(v.say("kp.components", components=("、" if self.lang == "zh" else ", ").join(shown)))
+        return v.sentences(parts)
+
+    def _review(self, review: object) -> str:
+        """The review summary: a sentence, or a dict with a conclusion (see docs/report-context.md)."""
+        if isinstance(review, str):
+            return mdtext.text(review.rstrip(".。 "))
+        data = as_dict(review)
+        for key in ("conclusion", "summary"):
+            if isinstance(data.get(key), str) and data[key].strip():
+                return mdtext.text(data[key].rstrip(".。 "))
+        state = data.get("state")
+        reviewers = [mdtext.text(r) for r in strs(data.get("reviewers"))[:3]]
+        if isinstance(state, str) and state:
+            label = REVIEW_STATES[self.lang].get(state.lower()) or mdtext.text(state)
+            if not reviewers:
+                return label
+            return f"{label}（{self.v.join(reviewers)}）" if self.lang == "zh" else f"{label} ({', '.join(reviewers)})"
+        return ""
+
+    # -- 6. recommendations
+
+    def recommendations(self) -> str:
+        v = self.v
+        recs = as_dicts(self.f.ctx.get("recommendations"))
+        lines = [mdtext.text(recommendation_text(rec, self.lang)) for rec in recs]
+        lines = [line for line in lines if line]
+        if not lines:
+            return v.say("rc.none")
+        return v.say("rc.intro") + "\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+REVIEW_STATES: dict[str, dict[str, str]] = {
+    "en": {"approved": "approved", "changes_requested": "changes requested", "commented": "discussed, no verdict"},
+    "zh": {"approved": "已批准", "changes_requested": "要求修改", "commented": "有讨论，未给结论"},
+}
+
+
+def percent(share: float) -> str:
+    """A share (0.128) as a percentage with one decimal at most (12.8)."""
+    text = one_decimal(share * 100)
+    return text[:-2] if text.endswith(".0") else text
+
+
+def write_sections(ctx: dict[str, Any]) -> dict[str, str]:
+    """The six sections of the report, as Markdown in ctx["language"], keyed as in SECTION_KEYS."""
+    writer = Writer(ctx)
+    return {key: getattr(writer, key)().strip() for key in SECTION_KEYS}
+
+
+def recommendation_text(rec: dict[str, Any], lang: str) -> str:
+    """One structured recommendation as a plain-text sentence (not Markdown) in `lang`.
+
+    Known kinds are listed in docs/report-context.md; an unknown kind falls back
+    to its own "text", else to a generic follow-up naming its PRs.
+    """
+    lang = lang if lang in RECOMMENDATIONS else "en"
+    table = RECOMMENDATIONS[lang]
+    kind = str(rec.get("kind") or "")
+    numbers = list(dict.fromkeys(ints(rec.get("prs"))))
+    voice = Voice(lang, f"rec|{kind}|{','.join(map(str, numbers))}")
+    shown = [f"#{n}" for n in numbers[:6]]
+    if len(numbers) > 6:
+        shown.append("其他 PR" if lang == "zh" else "others")
+    prs = voice.join(shown)
+    if kind not in table or kind in ("unknown", "unknown_no_prs") or not numbers and kind != "watch-theme":
+        own = rec.get("text")
+        if isinstance(own, str) and own.strip():
+            return mdtext.one_line(own)
+        if not numbers:
+            return voice.fill(table["unknown_no_prs"][0], {"kind": mdtext.one_line(kind or "?")})
+        return voice.fill(table["unknown"][0], {"prs": prs, "kind": mdtext.one_line(kind or "?")})
+
+    def opt(key: str, **values: object) -> str:
+        return voice.fill(voice.pick(table[key], key), values)
+
+    paths = strs(rec.get("paths"))[:3]
+    files = strs(rec.get("files"))[:3]
+    reverted = [f"#{n}" for n in ints(rec.get("reverts"))]
+    platform = rec.get("platform") if isinstance(rec.get("platform"), str) and rec.get("platform") else None
+    theme = rec.get("theme") if isinstance(rec.get("theme"), str) and rec.get("theme") else None
+    trend = rec.get("trend")
+    values: dict[str, object] = {
+        "prs": prs or "—",
+        "paths": opt("paths", paths=voice.join(paths)) if paths else "",
+        "files": opt("files", files=voice.join(files)) if files else "",
+        "reverted": opt("reverted", reverted=voice.join(reverted)) if reverted else "",
+        "platform": mdtext.one_line(platform) if platform else opt("platform_default"),
+        "theme": mdtext.one_line(theme) if theme else prs,
+        "trend": opt(f"trend_{trend}") if trend in ("rising", "new") else "",
+        "s": "s" if len(numbers) > 1 else "",
+        "kind": mdtext.one_line(kind),
+    }
+    return mdtext.one_line(voice.fill(voice.pick(table[kind], kind), values))
