@@ -7,6 +7,7 @@ resumes where the last committed batch ended and a rerun adds no duplicate.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable
@@ -14,24 +15,40 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from prhub.analysis.prs import RevertRef, pr_ref, revert_ref, trailers
+from prhub.errors import UsageError
 from prhub.models import Commit, Identity
 from prhub.sources.git import GitRepo
 from prhub.store.sqlite import Repository, Store
 
-BATCH = 2000
+BATCH = 2000  # commits per transaction; PRHUB_SYNC_BATCH overrides it (tests use small ones to interrupt a sync)
 
 Progress = Callable[[int, int], None]  # (commits done, commits in this sync)
 
 _REMOTE = re.compile(r"[:/](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
 
 
+def batch_size() -> int:
+    raw = os.environ.get("PRHUB_SYNC_BATCH", "").strip()
+    if not raw:
+        return BATCH
+    if not raw.isdigit() or int(raw) < 1:
+        raise UsageError(f"PRHUB_SYNC_BATCH must be a positive number of commits, not {raw!r}")
+    return int(raw)
+
+
 def slug_for(path: Path, remote_url: str | None) -> str:
-    """owner/name from the origin remote, else ``local/<directory>``."""
-    if remote_url:
-        found = _REMOTE.search(remote_url.strip())
+    """owner/name from the origin remote, else ``local/<directory>``.
+
+    A remote that is itself a local path (a clone of a clone) names no forge
+    repository, so it does not give the slug.
+    """
+    url = (remote_url or "").strip()
+    if url and not url.startswith(("/", ".", "~", "file:")):
+        found = _REMOTE.search(url)
         if found:
             return f"{found['owner']}/{found['name']}"
-    return f"local/{path.name}"
+    name = path.name[: -len(".git")] if path.name.endswith(".git") and len(path.name) > 4 else path.name
+    return f"local/{name}"
 
 
 @dataclass(slots=True)
@@ -54,6 +71,7 @@ def sync(
     progress: Progress | None = None,
 ) -> SyncResult:
     started = time.perf_counter()
+    batch = batch_size()
     git = GitRepo(path)
     branch = branch or git.default_branch()
     head = git.head_of(branch)
@@ -78,7 +96,7 @@ def sync(
         for commit in git.log(rev_range):
             writer.add(commit)
             done += 1
-            if len(writer.pending) >= BATCH:
+            if len(writer.pending) >= batch:
                 writer.flush()
                 if progress:
                     progress(done, total)

@@ -236,6 +236,8 @@ class GitRepo:
             "GIT_OPTIONAL_LOCKS": "0",
         }
         top = self._run("rev-parse", "--show-toplevel", check=False)
+        if top is None and self._run("rev-parse", "--is-bare-repository", check=False) == "true":
+            top = self._run("rev-parse", "--absolute-git-dir")  # a bare mirror, as a cron job keeps
         if top is None:
             raise GitError(f"{self.path}: not a git repository")
         self.path = Path(top)

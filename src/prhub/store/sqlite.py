@@ -172,7 +172,13 @@ class Store:
             ).fetchone()
             if still:
                 continue
-            self.db.execute("DELETE FROM pull_requests WHERE repo_id = ? AND merge_sha = ?", (repo_id, sha))
+            gone = self.db.execute(
+                "DELETE FROM pull_requests WHERE repo_id = ? AND merge_sha = ? RETURNING number", (repo_id, sha)
+            ).fetchall()
+            for (number,) in gone:  # the kept commits of a rebase run no longer belong to a PR
+                self.db.execute(
+                    "UPDATE commits SET pr_number = NULL WHERE repo_id = ? AND pr_number = ?", (repo_id, number)
+                )
             for table in ("file_changes", "trailers", "commits"):
                 self.db.execute(f"DELETE FROM {table} WHERE repo_id = ? AND sha = ?", (repo_id, sha))
 
@@ -219,6 +225,8 @@ class Store:
             "trailers": "SELECT * FROM trailers WHERE repo_id = ? ORDER BY sha, idx",
             "pull_requests": "SELECT * FROM pull_requests WHERE repo_id = ? ORDER BY number",
             "cursors": "SELECT repo_id, branch, head_sha, seq FROM sync_cursors WHERE repo_id = ? ORDER BY branch",
+            "people": """SELECT * FROM people WHERE id IN (SELECT author_id FROM commits WHERE repo_id = ?)
+                         ORDER BY id""",
         }
         for table, sql in queries.items():
             for row in self.db.execute(sql, (repo_id,)):
