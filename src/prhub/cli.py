@@ -127,5 +127,84 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
         )
 
 
+@main.command()
+@DB_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
+def serve(db: Path | None, host: str, port: int) -> None:
+    """Serve every stored report on a website (until Ctrl-C).
+
+    \b
+    Pages:
+      /                                          the repositories
+      /OWNER/REPO/                               its weeks, newest first
+      /OWNER/REPO/reports/START-to-END           a report (?lang=zh for Chinese)
+      /OWNER/REPO/feed.atom                      Atom feed of the recent weeks
+      /api/repos, /api/OWNER/REPO/reports/START-to-END   JSON
+
+    Reports are built on first request and cached until the next sync.
+
+    \b
+    Example:
+      prhub serve --db prhub.db --port 8000
+    """
+    from prhub.web.app import serve as run_server
+
+    path = db or default_db_path()
+    err_console.print(f"prhub: serving {path} on http://{host}:{port}/ (Ctrl-C to stop)", markup=False)
+    run_server(path, host, port)
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@DB_OPTION
+@click.option(
+    "--lang",
+    type=click.Choice(["both", "en", "zh"]),
+    default="both",
+    show_default=True,
+    help="Languages to write (both: English pages with a Chinese twin, index.zh.html).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary line.")
+def site(out_dir: Path, db: Path | None, lang: str, quiet: bool) -> None:
+    """Write the website as static files into OUT_DIR, for any static host.
+
+    Every week with merged PRs of every stored repository gets a report page
+    (index.html, and index.zh.html in Chinese), its JSON (under api/), and
+    each repository an Atom feed. Links are relative, so the site works under
+    any prefix and from the file system.
+
+    \b
+    Example:
+      prhub site public/ --db prhub.db
+    """
+    from prhub.web.reports import ReportService
+    from prhub.web.site import export_site
+
+    langs = ("en", "zh") if lang == "both" else (lang,)
+    service = ReportService(db or default_db_path(), cache_size=4)
+    try:
+        with Progress(
+            TextColumn("[bold]writing reports[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=err_console,
+            transient=True,
+            disable=quiet or not err_console.is_terminal,
+        ) as bar:
+            task = bar.add_task("site", total=None)
+
+            def on_progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            result = export_site(service, out_dir, langs, progress=on_progress)
+    finally:
+        service.close()
+    click.echo(
+        f"wrote {result.files} files to {out_dir}: {result.repositories} repositories, {result.reports} report pages"
+    )
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

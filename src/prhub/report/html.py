@@ -346,11 +346,11 @@ def _charts(ctx: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Markup]:
     ]
     trend_word = {k: t[k] for k in ("new", "rising", "falling", "steady")}
     return {
-        "history": charts.columns(weeks, title=t["chart_history"], width=620, height=200),
+        "history": charts.columns(weeks, title=t["chart_history"], width=460, height=200),
         "importance": charts.columns(
             buckets,
             title=t["chart_importance"],
-            width=420,
+            width=460,
             height=200,
             threshold=_key(ctx) if buckets else None,
             threshold_label=f"{t['key_line']} ≥ {_key(ctx):.1f}",

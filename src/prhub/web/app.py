@@ -1,0 +1,193 @@
+"""The website: routes only; pages come from prhub.web.pages, reports from the cached service.
+
+    /                                           repositories
+    /{owner}/{repo}/                            the weeks of one repository
+    /{owner}/{repo}/reports/{start}-to-{end}    a report (?lang=zh)
+    /{owner}/{repo}/feed.atom                   Atom feed, one entry per recent week
+    /api/repos, /api/{owner}/{repo}/reports/{start}-to-{end}   JSON
+
+Every response carries a strict Content-Security-Policy; unknown repositories,
+malformed periods and odd paths are 404 pages, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from prhub.errors import NotFoundError, PrhubError, UsageError
+from prhub.period import Period, from_slug
+from prhub.report.html import content_security_policy
+from prhub.store.sqlite import Repository
+from prhub.web import pages
+from prhub.web.links import LANGS, ServedLinks
+from prhub.web.reports import CachedReport, ContextBuilder, ReportService, forge_url
+
+log = logging.getLogger("prhub.web")
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", (content_security_policy() + "; frame-ancestors 'none'").encode("ascii")),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """Adds the security headers to every response, errors included (it wraps the whole app)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable[[], Awaitable[Message]], send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name for name, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (n, v) for n, v in SECURITY_HEADERS if n not in names
+                ]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size: int = 128) -> SecurityHeaders:
+    service = ReportService(db_path, build=build, cache_size=cache_size)
+    links = ServedLinks()
+
+    def lang_of(request: Request) -> str:
+        lang = request.query_params.get("lang", "en")
+        return lang if lang in LANGS else "en"
+
+    def repository(request: Request) -> Repository:
+        owner, name = request.path_params["owner"], request.path_params["repo"]
+        if "/" in owner or "/" in name or owner in (".", "..") or name in (".", ".."):
+            raise NotFoundError("no such page")
+        return service.repository(f"{owner}/{name}")
+
+    async def report_for(request: Request) -> tuple[CachedReport, str]:
+        repo = repository(request)
+        period: Period = from_slug(request.path_params["period"])
+        lang = lang_of(request)
+        entry = service.cached(repo, period, lang)
+        if entry is None:  # building takes a while: off the event loop
+            entry = await run_in_threadpool(service.report, repo, period, lang)
+        return entry, lang
+
+    async def home(request: Request) -> Response:
+        lang = lang_of(request)
+        return HTMLResponse(pages.index_page(service.overview(), links, lang, LANGS))
+
+    async def repo_index(request: Request) -> Response:
+        repo, lang = repository(request), lang_of(request)
+        url = forge_url(repo.remote_url, repo.slug)
+        return HTMLResponse(pages.repo_page(repo.slug, url, service.weeks(repo), links, lang, LANGS))
+
+    async def report(request: Request) -> Response:
+        entry, lang = await report_for(request)
+        if request.headers.get("if-none-match") == entry.etag:
+            return Response(status_code=304, headers={"etag": entry.etag})
+        raw, packed = entry.page("served", lambda: pages.report_page(entry.context, links, LANGS))
+        gz = "gzip" in request.headers.get("accept-encoding", "")
+        headers = {"etag": entry.etag, "vary": "Accept-Encoding", "cache-control": "no-cache"}
+        if gz:
+            headers["content-encoding"] = "gzip"
+        return Response(packed if gz else raw, media_type="text/html; charset=utf-8", headers=headers)
+
+    async def api_report(request: Request) -> Response:
+        entry, _ = await report_for(request)
+        return Response(entry.json_bytes, media_type="application/json", headers={"etag": entry.etag})
+
+    async def api_repos(request: Request) -> Response:
+        return JSONResponse(
+            [
+                {
+                    "slug": r.slug,
+                    "url": r.url,
+                    "merged_prs": r.prs,
+                    "weeks": r.weeks,
+                    "latest": links.api_report(r.slug, r.latest_week, "en") if r.latest_week else None,
+                    "reports": links.repo(r.slug, "en"),
+                }
+                for r in service.overview()
+            ]
+        )
+
+    async def atom(request: Request) -> Response:
+        repo = repository(request)
+        weeks = service.weeks(repo)
+        # summaries come from reports already built; the feed itself never waits for a build
+        contexts = {}
+        for w in weeks[: pages.FEED_ENTRIES]:
+            hit = service.cached(repo, w.period, "en")
+            if hit is not None:
+                contexts[w.slug] = hit.context
+        base = str(request.base_url).rstrip("/")
+        body = pages.feed(repo.slug, weeks, links, self_href=links.feed(repo.slug), base=base, contexts=contexts)
+        return Response(body, media_type="application/atom+xml; charset=utf-8")
+
+    def error_response(request: Request, status: int, message: str) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": message, "status": status}, status_code=status)
+        return HTMLResponse(pages.error_page(status, message, links.home("en")), status_code=status)
+
+    async def on_prhub_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, NotFoundError | UsageError):
+            return error_response(request, 404, str(exc))
+        log.warning("prhub error on %s: %s", request.url.path, exc)
+        return error_response(request, 500, str(exc))
+
+    async def on_http_error(request: Request, exc: Exception) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        message = "no such page" if status == 404 else (exc.detail if isinstance(exc, HTTPException) else "error")
+        return error_response(request, status, str(message))
+
+    async def on_crash(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", request.url.path)
+        return error_response(request, 500, "internal error")
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        yield
+        service.close()
+
+    routes = [
+        Route("/", home),
+        Route("/api/repos", api_repos),
+        Route("/api/{owner}/{repo}/reports/{period}", api_report),
+        Route("/{owner}/{repo}/", repo_index),
+        Route("/{owner}/{repo}/feed.atom", atom),
+        Route("/{owner}/{repo}/reports/{period}", report),
+    ]
+    app = Starlette(
+        routes=routes,
+        exception_handlers={PrhubError: on_prhub_error, HTTPException: on_http_error, Exception: on_crash},
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    return SecurityHeaders(app)
+
+
+def serve(db_path: Path, host: str, port: int, *, log_level: str = "info") -> None:
+    """Run the website with uvicorn until interrupted."""
+    import uvicorn
+
+    uvicorn.run(create_app(db_path), host=host, port=port, log_level=log_level, access_log=False)

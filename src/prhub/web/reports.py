@@ -1,0 +1,203 @@
+"""What the website and the static site read: repositories, their weeks, and cached reports.
+
+The listings are single SQL queries over ``pull_requests`` (no report is built
+to list the weeks). A report is built on demand by ``build_context`` and kept
+in a bounded cache whose key includes the repository's sync cursors, so a new
+sync makes the next request build afresh.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from prhub.errors import NotFoundError
+from prhub.period import Period, week
+from prhub.store.sqlite import Repository, Store
+
+ContextBuilder = Callable[[Store, str, Period, str], dict[str, Any]]
+MAX_PERIOD_DAYS = 400  # longer ranges are not reports anyone browses; refuse them cheaply
+
+
+def default_builder(store: Store, slug: str, period: Period, lang: str) -> dict[str, Any]:
+    from prhub.report.context import build_context
+
+    return build_context(store, slug, period, lang=lang)
+
+
+@dataclass(frozen=True, slots=True)
+class RepoSummary:
+    slug: str
+    url: str | None
+    prs: int
+    weeks: int
+    latest_week: str | None  # period slug of the newest week with a merged PR
+
+
+@dataclass(frozen=True, slots=True)
+class WeekSummary:
+    period: Period
+    prs: int
+    authors: int
+    reverts: int
+    last_merge: datetime
+
+    @property
+    def slug(self) -> str:
+        return self.period.slug
+
+
+def forge_url(remote_url: str | None, slug: str) -> str | None:
+    """The https page of a GitHub-hosted repository, else None."""
+    if remote_url and "github.com" in remote_url and not slug.startswith("local/"):
+        return f"https://github.com/{slug}"
+    return None
+
+
+@dataclass(slots=True)
+class CachedReport:
+    """One built context and the bytes served from it, made once and shared by every request."""
+
+    key: str
+    context: dict[str, Any]
+    etag: str
+    json_bytes: bytes
+    pages: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # variant -> (raw, gzip)
+
+    def page(self, variant: str, render: Callable[[], str]) -> tuple[bytes, bytes]:
+        found = self.pages.get(variant)
+        if found is None:
+            raw = render().encode("utf-8")
+            found = self.pages[variant] = (raw, gzip.compress(raw, compresslevel=6))
+        return found
+
+
+class ReportService:
+    """Thread-safe: each thread reads through its own SQLite connection."""
+
+    def __init__(self, db_path: Path, build: ContextBuilder | None = None, cache_size: int = 128) -> None:
+        if not Path(db_path).is_file():
+            raise NotFoundError(f"no database at {db_path}; run `prhub sync <clone> --db {db_path}` first")
+        self.db_path = Path(db_path)
+        self.build = build or default_builder
+        self.cache_size = cache_size
+        self._local = threading.local()
+        self._cache: OrderedDict[str, CachedReport] = OrderedDict()
+        self._lock = threading.Lock()
+        self._building: dict[str, threading.Lock] = {}
+        self._stores: list[Store] = []
+
+    # -- connections ------------------------------------------------------------------------------
+    @property
+    def store(self) -> Store:
+        found: Store | None = getattr(self._local, "store", None)
+        if found is None:
+            found = self._local.store = Store(self.db_path)
+            with self._lock:
+                self._stores.append(found)
+        return found
+
+    def close(self) -> None:
+        with self._lock:
+            for store in self._stores:
+                store.close()
+            self._stores.clear()
+
+    # -- listings -------------------------------------------------------------------------------------
+    def repository(self, slug: str) -> Repository:
+        return self.store.repository(slug)
+
+    def overview(self) -> list[RepoSummary]:
+        rows = self.store.execute(
+            """SELECT r.slug, r.remote_url, count(p.number), max(p.merged_at),
+                      count(DISTINCT date(p.merged_at, 'unixepoch', 'weekday 0', '-6 days'))
+               FROM repositories r LEFT JOIN pull_requests p ON p.repo_id = r.id
+               GROUP BY r.id ORDER BY r.slug"""
+        ).fetchall()
+        return [
+            RepoSummary(
+                slug=slug,
+                url=forge_url(remote, slug),
+                prs=prs,
+                weeks=weeks,
+                latest_week=_week_of(datetime.fromtimestamp(last, UTC).date()).slug if last else None,
+            )
+            for slug, remote, prs, last, weeks in rows
+        ]
+
+    def weeks(self, repo: Repository) -> list[WeekSummary]:
+        """Every UTC week with a merged PR, newest first, with its headline figures (one query)."""
+        rows = self.store.execute(
+            """SELECT date(merged_at, 'unixepoch', 'weekday 0', '-6 days') AS monday,
+                      count(*), count(DISTINCT author_email),
+                      sum(reverts_sha IS NOT NULL OR reverts_pr IS NOT NULL), max(merged_at)
+               FROM pull_requests WHERE repo_id = ?
+               GROUP BY monday ORDER BY monday DESC""",
+            (repo.id,),
+        ).fetchall()
+        return [
+            WeekSummary(_week_of(date.fromisoformat(monday)), prs, authors, reverts or 0, _utc(last))
+            for monday, prs, authors, reverts, last in rows
+        ]
+
+    def state(self, repo: Repository) -> str:
+        """Changes whenever a sync moves any branch of the repository."""
+        row = self.store.execute(
+            """SELECT group_concat(branch || ':' || head_sha || ':' || seq || ':' || updated_at, ';')
+               FROM (SELECT * FROM sync_cursors WHERE repo_id = ? ORDER BY branch)""",
+            (repo.id,),
+        ).fetchone()
+        return str(row[0] or "")
+
+    # -- reports --------------------------------------------------------------------------------------
+    def report(self, repo: Repository, period: Period, lang: str) -> CachedReport:
+        if period.end - period.start > timedelta(days=MAX_PERIOD_DAYS):
+            raise NotFoundError(f"period {period.slug} is longer than {MAX_PERIOD_DAYS} days")
+        key = f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}"
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return hit
+            building = self._building.setdefault(key, threading.Lock())
+        with building:  # one build per key, however many requests wait for it
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is not None:
+                return hit
+            context = self.build(self.store, repo.slug, period, lang)
+            entry = CachedReport(
+                key=key,
+                context=context,
+                etag='"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"',
+                json_bytes=json.dumps(context, ensure_ascii=False, indent=2).encode("utf-8"),
+            )
+            with self._lock:
+                self._cache[key] = entry
+                self._building.pop(key, None)
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
+        return entry
+
+    def cached(self, repo: Repository, period: Period, lang: str) -> CachedReport | None:
+        """The report when it is already built for the current data, without building it."""
+        key = f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}"
+        with self._lock:
+            return self._cache.get(key)
+
+
+def _week_of(day: date) -> Period:
+    year, number, _ = day.isocalendar()
+    return week(f"{year}-W{number:02d}")
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
