@@ -5,7 +5,7 @@ Each PR gets its candidate themes: the configured theme rules that match it
 plus "dynamic" themes: name-like words shared by several PRs of the period
 (a model family such as ``Gemma4`` or ``DeepSeek``) that no rule covers. The
 period's themes are chosen greedily by how many still-unassigned PRs each
-covers (generic ones such as "Bug fixes" count half), then each PR goes to its
+covers, times the rule's weight (broad ones such as "Bug fixes" count half), then each PR goes to its
 first candidate among the chosen. Keys are stable across periods
 (``moe``, ``w-gemma4``) so trends compare like with like; trends compare
 candidate counts, which do not depend on which themes a period chose.
@@ -29,7 +29,7 @@ _STOP = frozenset(
     """
     cuda gpu gpus cpu api apis llm llms hf pr prs ut uts e2e bf16 fp16 fp32 oom json yaml pytorch torch
     vllm nvidia python cli url http grpc io ops op cpp c++ sm v0 v1 v2 v3 bugfix misc doc docs ci mypy
-    ruff todo nan inf ids id lora rocm amd mrv2 kv dp tp ep pp rl ux qa init fix add new env vars tpu
+    ruff todo nan inf easy non fsm ids id lora rocm amd mrv2 kv dp tp ep pp rl ux qa init fix add new env vars tpu
     xpu hpu npu moe mla mtp gdn fa fa2 fa3 fa4 gemm fp8 fp4 int8 int4 nvfp4 mxfp4 mxfp8 h100 h200 b200
     a100 gb200 gb300 mi300 mi325 mi355 readme 2n 3n 4n 1n dsv3 dsv4 ds pd hma ir ar
     """.split()
@@ -45,7 +45,7 @@ class ThemeRule:
     words: re.Pattern[str] | None
     paths: PathMatcher
     kinds: frozenset[str]
-    generic: bool
+    weight: float  # how much the theme's PRs count when the period's themes are chosen
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -88,7 +88,7 @@ def compile_rules(rules: Sequence[dict[str, Any]]) -> list[ThemeRule]:
             re.compile(r["words"]) if r["words"] else None,
             matcher(tuple(r["paths"])),
             frozenset(r["kinds"]),
-            bool(r["generic"]),
+            float(r["weight"]),
         )
         for r in rules
     ]
@@ -176,8 +176,8 @@ def group(
             break
 
         def weight(key: str) -> tuple[float, int]:
-            generic = key in by_key and by_key[key].generic
-            return (gains[key] * (0.5 if generic else 1.0), -order.get(key, -1))
+            factor = by_key[key].weight if key in by_key else options["dynamic_weight"]
+            return (gains[key] * factor, -order.get(key, -1))
 
         best = max(gains, key=weight)
         if gains[best] < options["min_prs"] and len(chosen) >= options["min"]:

@@ -1,0 +1,359 @@
+"""The analysis of one period: pure functions over stored PRs and settings.
+
+``Analyzer.facts`` is what a PR says by itself (labels, kind, theme
+candidates, AI co-authors), computed once per PR and cached, so building every
+week of a history analyses each PR once. ``analyse_period`` adds what depends
+on the period: core files (inferred from the PRs merged in the preceding
+``core.history_days``), the module map (inferred from the same window), risks,
+importance, themes and their trends.
+
+A ``PrSource`` hands out PRs by time: ``StoreSource`` queries the store for one
+report, ``MemorySource`` loads a repository's history once for many reports.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Protocol
+
+from prhub.analysis import importance, modules, risks, themes
+from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title
+from prhub.analysis.paths import matcher
+from prhub.config import Settings
+from prhub.period import Period
+from prhub.store import queries
+from prhub.store.queries import DirectCommit, StoredPr
+from prhub.store.sqlite import Repository, Store
+
+
+def _name_pattern(globs: Sequence[str]) -> re.Pattern[str]:
+    """Shell-style name globs where only * and ? are special ("*[bot]" means a literal [bot])."""
+    parts = ["".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in g.lower()) for g in globs]
+    return re.compile("|".join(f"(?:{p})" for p in parts) + r"\Z" if parts else r"(?!)")
+
+
+@dataclass(slots=True)
+class PrFacts:
+    """What a PR says by itself, whatever the period."""
+
+    pr: StoredPr
+    parts: TitleParts
+    labels: list[Label]
+    kind: str
+    theme_candidates: tuple[str, ...]
+    words: dict[str, str]
+    assistants: list[str]
+    is_bot: bool
+    source_paths: list[str]
+
+
+@dataclass(slots=True)
+class PrResult:
+    facts: PrFacts
+    modules: list[str]
+    directories: list[str]
+    risks: list[risks.Risk]
+    score: importance.Score
+    new_surface: list[str]
+    reverted_by: int | None
+    theme_key: str | None = None
+
+    @property
+    def number(self) -> int:
+        return self.facts.pr.number
+
+
+@dataclass(slots=True)
+class PeriodAnalysis:
+    period: Period
+    results: list[PrResult]  # highest importance first
+    themes: list[themes.Theme]
+    core_files: frozenset[str]
+    direct_commits: list[DirectCommit]
+    first_time: dict[str, list[int]]  # author -> PR numbers, for authors new this period
+    previous: list[list[PrFacts]]  # the trend periods, most recent first
+    history: list[tuple[Period, int]]  # the 12 periods up to this one, oldest first
+    theme_names: dict[str, str] = field(default_factory=dict)
+
+
+class Analyzer:
+    """The compiled rules of one Settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.labeller = Labeller(settings.label_rules)
+        self.risk_rules = risks.RiskRules(settings)
+        self.theme_rules = themes.compile_rules(settings.theme_rules)
+        self.bots = _name_pattern(settings["bots"])
+        self.assistants = [(a["name"], _name_pattern(a["match"])) for a in settings["ai_assistants"]]
+        paths = settings["paths"]
+        self.tests, self.docs, self.ci = (matcher(tuple(paths[k])) for k in ("tests", "docs", "ci"))
+        self.new_surface = matcher(tuple(paths["new_surface"]))
+        self.configured_core = matcher(tuple(settings["core"]["paths"])) if settings["core"]["paths"] else None
+        self.configured_modules = (
+            modules.configured(settings["modules"]["map"]) if settings["modules"]["map"] else None
+        )
+        self._facts: dict[int, PrFacts] = {}
+
+    def is_bot(self, name: str, email: str = "") -> bool:
+        return bool(self.bots.match(name.lower()) or (email and self.bots.match(email.lower().split("@")[0])))
+
+    def assistant_names(self, pr: StoredPr) -> list[str]:
+        people = [*pr.co_authors, (pr.author, pr.author_email)]
+        found: list[str] = []
+        for name, email in people:
+            for assistant, pattern in self.assistants:
+                if (pattern.match(name.lower()) or pattern.match(email.lower())) and assistant not in found:
+                    found.append(assistant)
+        return found
+
+    def shape(self, paths: Sequence[str]) -> str | None:
+        """docs, tests or ci when every file is one of those."""
+        if not paths:
+            return None
+        for kind, match in (("docs", self.docs), ("tests", self.tests), ("ci", self.ci)):
+            if all(match(p) for p in paths):
+                return kind
+        return None
+
+    def facts(self, pr: StoredPr) -> PrFacts:
+        cached = self._facts.get(pr.number)
+        if cached is not None and cached.pr is pr:
+            return cached
+        parts = parse_title(pr.title)
+        paths = [f.path for f in pr.files]
+        labels = self.labeller.labels(pr.title, paths, parts)
+        kind = self.labeller.kind(labels, parts, paths, self.shape(paths))
+        source = [p for p in paths if not (self.tests(p) or self.docs(p) or self.ci(p))]
+        names = [label.name for label in labels]
+        if any(f.status == "A" and self.risk_rules.new_model(f.path) and not self.tests(f.path) for f in pr.files):
+            if "new-model" not in names:
+                labels.append(Label("new-model", "path-rule"))
+                names.append("new-model")
+        facts = PrFacts(
+            pr=pr,
+            parts=parts,
+            labels=labels,
+            kind=kind,
+            theme_candidates=themes.candidates(self.theme_rules, pr.title, names, source or paths, kind),
+            words=themes.dynamic_words(pr.title, self.theme_rules),
+            assistants=self.assistant_names(pr),
+            is_bot=self.is_bot(pr.author, pr.author_email),
+            source_paths=source,
+        )
+        self._facts[pr.number] = facts
+        return facts
+
+    # -- period-dependent ------------------------------------------------------------
+    def core_files(self, history: Iterable[PrFacts]) -> frozenset[str]:
+        """The non-test, non-doc files the most PRs touched (at least 3 PRs), or the configured globs."""
+        if self.configured_core is not None:
+            return frozenset()  # configured globs are matched per file in assess
+        counts: Counter[str] = Counter()
+        for f in history:
+            counts.update(set(f.source_paths))
+        top = self.settings["core"]["top"]
+        return frozenset(path for path, n in counts.most_common(top) if n >= 3)
+
+    def module_map(self, history: Sequence[PrFacts], current: Sequence[PrFacts]) -> modules.ModuleMap:
+        if self.configured_modules is not None:
+            return self.configured_modules
+        counts: Counter[str] = Counter()
+        for f in history or current:
+            counts.update(file.path for file in f.pr.files)
+        m = self.settings["modules"]
+        return modules.infer(counts, m["max_depth"], m["split_share"], m["min_share"])
+
+    def assess(
+        self,
+        facts: PrFacts,
+        core: frozenset[str],
+        module_map: modules.ModuleMap,
+        reverted_by: int | None,
+        lang: str,
+    ) -> PrResult:
+        pr = facts.pr
+        paths = [f.path for f in pr.files]
+        if self.configured_core is not None:
+            core = frozenset(p for p in paths if self.configured_core(p))
+        label_names = [label.name for label in facts.labels]
+        found = self.risk_rules.assess(pr.title, pr.files, core, label_names, pr.reverts_pr, lang)
+        mods = module_map.modules_of(paths)
+        core_hits = sum(1 for p in paths if p in core)
+        # new surface: new model files first, then new files in key directories
+        added = [f.path for f in pr.files if f.status == "A" and not self.tests(f.path)]
+        new_surface = [p for p in added if self.risk_rules.new_model(p)]
+        new_surface += [p for p in added if self.new_surface(p) and p not in new_surface]
+        tags = [r.tag for r in found]
+        score = importance.score(
+            pr.files,
+            mods,
+            core_hits,
+            facts.kind,
+            new_surface[:3],
+            tags,
+            self.settings["importance"],
+            lang,
+            revert=pr.reverts_pr is not None or reverted_by is not None or facts.kind == "revert",
+        )
+        return PrResult(facts, mods, _directories(pr), found, score, new_surface, reverted_by)
+
+
+def _directories(pr: StoredPr, limit: int = 5) -> list[str]:
+    """The directories with the most changed lines."""
+    lines: Counter[str] = Counter()
+    for f in pr.files:
+        lines[f.path.rpartition("/")[0] or "."] += f.lines + 1
+    return [d for d, _ in lines.most_common(limit)]
+
+
+class PrSource(Protocol):
+    repo: Repository
+
+    def prs(self, since: int, until: int) -> list[StoredPr]: ...
+
+    def direct_commits(self, since: int, until: int) -> list[DirectCommit]: ...
+
+    def first_merge(self, authors: Iterable[str], before: int) -> set[str]:
+        """Which of these authors had a PR merged before ``before``."""
+        ...
+
+    def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]: ...
+
+    def merged_count(self, since: int, until: int) -> int: ...
+
+
+class MemorySource:
+    """A repository's whole history in memory: many periods, one load."""
+
+    def __init__(self, store: Store, repo: Repository) -> None:
+        self.repo = repo
+        self.all = queries.load_prs(store, repo.id)
+        self.times = [pr.merged_at for pr in self.all]
+        self.direct = queries.direct_commits(store, repo.id)
+        self.direct_times = [c.committed_at for c in self.direct]
+        self.first = queries.first_pr_times(store, repo.id)
+        self.reverts = queries.all_reverts(store, repo.id)
+
+    def prs(self, since: int, until: int) -> list[StoredPr]:
+        return self.all[bisect.bisect_left(self.times, since) : bisect.bisect_left(self.times, until)]
+
+    def direct_commits(self, since: int, until: int) -> list[DirectCommit]:
+        lo, hi = bisect.bisect_left(self.direct_times, since), bisect.bisect_left(self.direct_times, until)
+        return self.direct[lo:hi]
+
+    def first_merge(self, authors: Iterable[str], before: int) -> set[str]:
+        return {a for a in authors if self.first.get(a, before) < before}
+
+    def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]:
+        return {n: self.reverts[n] for n in numbers if n in self.reverts}
+
+    def merged_count(self, since: int, until: int) -> int:
+        return bisect.bisect_left(self.times, until) - bisect.bisect_left(self.times, since)
+
+
+class StoreSource:
+    """One report: reads the span it needs with a few bounded queries."""
+
+    def __init__(self, store: Store, repo: Repository, since: int, until: int) -> None:
+        self.store, self.repo = store, repo
+        self.loaded = queries.load_prs(store, repo.id, since, until)
+        self.span = (since, until)
+        self.times = [pr.merged_at for pr in self.loaded]
+
+    def prs(self, since: int, until: int) -> list[StoredPr]:
+        if self.span[0] <= since and until <= self.span[1]:
+            return self.loaded[bisect.bisect_left(self.times, since) : bisect.bisect_left(self.times, until)]
+        return queries.load_prs(self.store, self.repo.id, since, until)
+
+    def direct_commits(self, since: int, until: int) -> list[DirectCommit]:
+        return queries.direct_commits(self.store, self.repo.id, since, until)
+
+    def first_merge(self, authors: Iterable[str], before: int) -> set[str]:
+        return queries.authors_seen_before(self.store, self.repo.id, before, authors)
+
+    def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]:
+        return queries.reverts_of(self.store, self.repo.id, numbers)
+
+    def merged_count(self, since: int, until: int) -> int:
+        if self.span[0] <= since and until <= self.span[1]:
+            return bisect.bisect_left(self.times, until) - bisect.bisect_left(self.times, since)
+        return len(queries.merge_times(self.store, self.repo.id, since, until))
+
+
+HISTORY_PERIODS = 12
+
+
+def span_needed(period: Period, settings: Settings) -> tuple[int, int]:
+    """The time span one report reads: core history, trend periods, and the period itself."""
+    trend_start = period.previous(settings["themes"]["trend_periods"]).start
+    core_start = period.start - timedelta(days=settings["core"]["history_days"])
+    history_start = period.previous(HISTORY_PERIODS - 1).start
+    return int(min(trend_start, core_start, history_start).timestamp()), int(period.end.timestamp())
+
+
+def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: str = "en") -> PeriodAnalysis:
+    settings = analyzer.settings
+    start, end = int(period.start.timestamp()), int(period.end.timestamp())
+    current = [analyzer.facts(pr) for pr in source.prs(start, end)]
+    core_since = int((period.start - timedelta(days=settings["core"]["history_days"])).timestamp())
+    history = [analyzer.facts(pr) for pr in source.prs(core_since, start)]
+    core = analyzer.core_files(history)
+    module_map = analyzer.module_map(history, current)
+    reverted = source.reverted_by([f.pr.number for f in current])
+    results = [analyzer.assess(f, core, module_map, reverted.get(f.pr.number), lang) for f in current]
+    results.sort(key=lambda r: (-r.score.value, -r.facts.pr.merged_at, r.number))
+
+    previous: list[list[PrFacts]] = []
+    for n in range(1, settings["themes"]["trend_periods"] + 1):
+        p = period.previous(n)
+        previous.append([analyzer.facts(pr) for pr in source.prs(int(p.start.timestamp()), int(p.end.timestamp()))])
+    inputs = [
+        themes.ThemeInput(
+            r.number,
+            r.facts.pr.title,
+            r.facts.pr.author,
+            r.score.value,
+            r.facts.theme_candidates,
+            r.facts.words,
+            r.facts.is_bot,
+        )
+        for r in results
+    ]
+    prev_counts = [themes.candidate_counts(_theme_inputs(p)) for p in previous]
+    found, assignment = themes.group(inputs, analyzer.theme_rules, prev_counts, settings["themes"], lang)
+    for r in results:
+        r.theme_key = assignment.get(r.number)
+
+    authors: dict[str, list[int]] = {}
+    for r in results:
+        if not r.facts.is_bot:
+            authors.setdefault(r.facts.pr.author, []).append(r.number)
+    seen = source.first_merge(authors, start)
+    first_time = {a: sorted(n) for a, n in authors.items() if a not in seen}
+
+    history_counts = []
+    for n in range(HISTORY_PERIODS - 1, -1, -1):
+        p = period.previous(n) if n else period
+        history_counts.append((p, source.merged_count(int(p.start.timestamp()), int(p.end.timestamp()))))
+
+    return PeriodAnalysis(
+        period=period,
+        results=results,
+        themes=found,
+        core_files=core,
+        direct_commits=source.direct_commits(start, end),
+        first_time=first_time,
+        previous=previous,
+        history=history_counts,
+        theme_names={t.key: t.name for t in found},
+    )
+
+
+def _theme_inputs(facts: Sequence[PrFacts]) -> list[themes.ThemeInput]:
+    return [themes.ThemeInput(f.pr.number, f.pr.title, f.pr.author, 0.0, f.theme_candidates, f.words) for f in facts]

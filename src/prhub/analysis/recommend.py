@@ -1,0 +1,95 @@
+"""Follow-up recommendations: structured items derived from risks and themes.
+
+Each item is ``{kind, prs, ...}`` with the facts its sentence needs (paths,
+files, platform, reverts, theme, trend); the prose module turns it into text.
+Only PRs that matter get a recommendation: key PRs for review-type actions,
+every PR for reverts, dependencies and new models (those are rare and always
+worth a look).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from prhub.analysis.pipeline import PrResult
+from prhub.analysis.themes import Theme
+
+MAX_PRS = 5
+MAX_ITEMS = 6
+_PLATFORM_WORDS = (
+    ("ROCm", re.compile(r"(?i)rocm|\bamd\b|\bhip\b|aiter|\bmi3\d\d|gfx\d")),
+    ("XPU", re.compile(r"(?i)xpu")),
+    ("TPU", re.compile(r"(?i)tpu")),
+    ("CPU", re.compile(r"(?i)\bcpu\b|_cpu\b|/cpu/")),
+    ("Blackwell", re.compile(r"(?i)blackwell|sm ?100|b200|gb200")),
+    ("arm64", re.compile(r"(?i)arm64|aarch64")),
+)
+
+
+def _with(results: Sequence[PrResult], tag: str, min_importance: float = 0.0) -> list[PrResult]:
+    return [r for r in results if r.score.value >= min_importance and any(k.tag == tag for k in r.risks)]
+
+
+def _evidence(results: Sequence[PrResult], tag: str) -> list[str]:
+    out: list[str] = []
+    for r in results:
+        for risk in r.risks:
+            if risk.tag == tag:
+                out.extend(p.strip() for p in risk.evidence.split(",") if "/" in p or "." in p)
+    return list(dict.fromkeys(p.split(" (")[0] for p in out))
+
+
+def _platform(results: Sequence[PrResult]) -> str | None:
+    counts: Counter[str] = Counter()
+    for r in results:
+        text = r.facts.pr.title + " " + " ".join(f.path for f in r.facts.pr.files)
+        for name, rx in _PLATFORM_WORDS:
+            if rx.search(text):
+                counts[name] += 1
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_threshold: float) -> list[dict[str, Any]]:
+    """Ordered by how much they matter: reverts and core reviews first, theme watching last."""
+    items: list[dict[str, Any]] = []
+
+    def add(kind: str, chosen: Sequence[PrResult], **extra: Any) -> None:
+        if chosen:
+            prs = [r.number for r in chosen[:MAX_PRS]]
+            items.append({"kind": kind, "prs": prs, "count": len(chosen), **extra})
+
+    reverts = [r for r in results if any(k.tag == "revert" for k in r.risks)]
+    add("follow-revert", reverts, reverts=[r.facts.pr.reverts_pr for r in reverts if r.facts.pr.reverts_pr][:MAX_PRS])
+    core = _with(results, "core-path", key_threshold)
+    add("review-core", core, paths=_evidence(core[:MAX_PRS], "core-path")[:3])
+    untested = _with(results, "missing-tests", key_threshold)
+    add("add-tests", untested)
+    deps = _with(results, "dependency")
+    add("pin-dependency", deps, files=_evidence(deps[:MAX_PRS], "dependency")[:3])
+    models = _with(results, "new-model")
+    add("document-model", models)
+    platform = _with(results, "platform", key_threshold - 1.0)
+    add("platform-ci", platform, platform=_platform(platform[:MAX_PRS]))
+    config = _with(results, "config", key_threshold)
+    add("watch-config", config)
+    removals = _with(results, "deprecation", key_threshold - 1.0)
+    add("deprecation-notice", removals)
+    large = _with(results, "large-change", key_threshold)
+    add("split-large", large)
+    for theme in themes:
+        if theme.trend in ("rising", "new") and theme.count >= 5:
+            items.append(
+                {
+                    "kind": "watch-theme",
+                    "prs": theme.representative_prs[:MAX_PRS],
+                    "count": theme.count,
+                    "theme": theme.name,
+                    "theme_key": theme.key,
+                    "trend": theme.trend,
+                }
+            )
+            break
+    return items[:MAX_ITEMS]

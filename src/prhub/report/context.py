@@ -1,0 +1,297 @@
+"""The report context: one JSON-ready dict per repository and period
+(docs/report-context.md). Every renderer reads only this object.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from prhub.analysis import pipeline, recommend
+from prhub.analysis.pipeline import Analyzer, PeriodAnalysis, PrResult
+from prhub.analysis.risks import why
+from prhub.config import RISK_TAGS, Settings, default_settings
+from prhub.errors import UsageError
+from prhub.period import Period, week
+from prhub.store.sqlite import Repository, Store
+
+SCHEMA_VERSION = 1
+_FORGE = re.compile(r"^(?:https?://|git@|ssh://git@)(?P<host>[^/:]+)[:/](?P<path>[^/]+/[^/]+?)(?:\.git)?/?$")
+
+
+def forge_url(remote_url: str | None) -> str | None:
+    """https://host/owner/name from the origin remote, or None."""
+    if not remote_url:
+        return None
+    found = _FORGE.match(remote_url.strip())
+    return f"https://{found['host']}/{found['path']}" if found else None
+
+
+def build_context(
+    store: Store,
+    slug: str,
+    period: Period,
+    lang: str = "en",
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> dict[str, Any]:
+    """The context of one report, read from the store with a few bounded queries."""
+    _check_lang(lang)
+    settings = settings or default_settings()
+    repo = store.repository(slug)
+    since, until = pipeline.span_needed(period, settings)
+    source = pipeline.StoreSource(store, repo, since, until)
+    analysis = pipeline.analyse_period(Analyzer(settings), source, period, lang)
+    return to_context(repo, analysis, settings, lang, now)
+
+
+def iter_contexts(
+    store: Store,
+    slug: str,
+    kind: str = "week",
+    lang: str = "en",
+    settings: Settings | None = None,
+    tz: str = "UTC",
+    now: datetime | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Every period of a repository's history, oldest first, from one load of its PRs.
+
+    The PRs are analysed once and shared by all periods; the contexts are the
+    same as ``build_context`` would give one by one.
+    """
+    _check_lang(lang)
+    settings = settings or default_settings()
+    repo = store.repository(slug)
+    source = pipeline.MemorySource(store, repo)
+    analyzer = Analyzer(settings)
+    for period in periods_of(source, kind, tz):
+        yield to_context(repo, pipeline.analyse_period(analyzer, source, period, lang), settings, lang, now)
+
+
+def periods_of(source: pipeline.MemorySource, kind: str, tz: str) -> list[Period]:
+    """Every week (or month) from the first merged PR to the last, in ``tz``."""
+    from prhub.period import month  # local: only bulk reports need it
+
+    if not source.times:
+        return []
+    first = datetime.fromtimestamp(source.times[0], UTC)
+    last = datetime.fromtimestamp(source.times[-1], UTC)
+    out: list[Period] = []
+    if kind == "week":
+        year, number, _ = first.isocalendar()
+        p = week(f"{year}-W{number:02d}", tz)
+        while p.start.timestamp() <= last.timestamp():
+            out.append(p)
+            nxt = (p.start + timedelta(days=10)).isocalendar()
+            p = week(f"{nxt[0]}-W{nxt[1]:02d}", tz)
+    elif kind == "month":
+        p = month(f"{first:%Y-%m}", tz)
+        while p.start.timestamp() <= last.timestamp():
+            out.append(p)
+            nxt = p.start + timedelta(days=40)
+            p = month(f"{nxt:%Y-%m}", tz)
+    else:
+        raise UsageError(f"unknown period kind {kind!r}: use week or month")
+    return out
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in ("en", "zh"):
+        raise UsageError(f"unknown language {lang!r}: use en or zh")
+
+
+def _iso(ts: int, tz: Period) -> str:
+    return datetime.fromtimestamp(ts, tz.start.tzinfo).isoformat()
+
+
+def _pr_url(base: str | None, number: int) -> str | None:
+    return f"{base}/pull/{number}" if base else None
+
+
+def to_context(
+    repo: Repository, a: PeriodAnalysis, settings: Settings, lang: str, now: datetime | None = None
+) -> dict[str, Any]:
+    url = forge_url(repo.remote_url)
+    threshold = settings.key_threshold
+    results = a.results
+    values = [r.score.value for r in results]
+    key = [r for r in results if r.score.value >= threshold]
+    bots = {r.facts.pr.author for r in results if r.facts.is_bot}
+    authors = Counter(r.facts.pr.author for r in results if r.facts.pr.author not in bots)
+    prs = [_pr(r, url, threshold, a.theme_names) for r in results]
+    ai = [r for r in results if r.facts.assistants]
+    reverts = [r for r in results if r.facts.pr.reverts_pr is not None or r.facts.kind == "revert"]
+    labels = _labels(results)
+
+    ctx: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "repo": {"slug": repo.slug, "url": url},
+        "period": a.period.to_json(lang),
+        "language": lang,
+        "generated": {"at": (now or datetime.now(UTC)).replace(microsecond=0).isoformat(), "writer": "rules"},
+        "permalink": f"/{repo.slug}/reports/{a.period.slug}",
+        "counts": {
+            "merged_prs": len(results),
+            "key_prs": len(key),
+            "direct_commits": len(a.direct_commits),
+            "authors": len(authors),
+            "first_time_authors": len(a.first_time),
+            "reverts": len(reverts),
+            "ai_assisted": len(ai),
+        },
+        "importance": {
+            "mean": round(statistics.fmean(values), 1) if values else 0.0,
+            "median": round(statistics.median(values), 1) if values else 0.0,
+            "key_threshold": threshold,
+            "histogram": _histogram(values),
+        },
+        "labels": labels,
+        "hot_files": _hot_files(results, settings["hot_files"]),
+        "risks": _risks(results, settings, lang),
+        "themes": [
+            {
+                "name": t.name,
+                "key": t.key,
+                "prs": t.prs,
+                "representative_prs": t.representative_prs,
+                "lead_authors": t.lead_authors,
+                "trend": t.trend,
+                "previous_count": t.previous_count,
+                "count": t.count,
+            }
+            for t in a.themes
+        ],
+        "prs": prs,
+        "key_prs": [r.number for r in results[: settings.quick_look] if results],
+        "contributors": {
+            "top": [{"name": n, "prs": c} for n, c in sorted(authors.items(), key=lambda x: (-x[1], x[0]))][
+                : settings["contributors"]
+            ],
+            "first_time": [{"name": n, "prs": p} for n, p in sorted(a.first_time.items())],
+        },
+        "ai_assisted": _ai(ai, len(results)),
+        "reverts": [
+            {"number": r.number, "title": r.facts.pr.title, "reverts_pr": r.facts.pr.reverts_pr} for r in reverts
+        ],
+        "deltas": _deltas(a, len(results), labels),
+        "history": [
+            {"start": p.start.date().isoformat(), "label": p.label(lang).split(" · ")[0], "merged_prs": n}
+            for p, n in a.history
+        ],
+        "recommendations": recommend.recommendations(results, a.themes, threshold),
+    }
+    _write_prose(ctx)
+    return ctx
+
+
+def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, str]) -> dict[str, Any]:
+    pr = r.facts.pr
+    tz = timezone(timedelta(minutes=pr.merged_tz))
+    return {
+        "number": pr.number,
+        "title": pr.title,
+        "url": _pr_url(url, pr.number),
+        "author": pr.author,
+        "merged_at": datetime.fromtimestamp(pr.merged_at, tz).isoformat(),
+        "importance": r.score.value,
+        "is_key": r.score.value >= threshold,
+        "score": {"components": r.score.components, "reason": r.score.reason},
+        "labels": [{"name": label.name, "source": label.source} for label in r.facts.labels],
+        "title_tags": list(r.facts.parts.tags),
+        "kind": r.facts.kind,
+        "risks": [{"tag": k.tag, "evidence": k.evidence, "rule": k.rule} for k in r.risks],
+        "theme": theme_names.get(r.theme_key) if r.theme_key else None,
+        "theme_key": r.theme_key,
+        "modules": r.modules,
+        "directories": r.directories,
+        "additions": pr.additions,
+        "deletions": pr.deletions,
+        "files": [
+            {"path": f.path, "status": f.status, "additions": f.additions, "deletions": f.deletions}
+            for f in pr.files
+        ],
+        "co_authors": [name for name, _ in pr.co_authors],
+        "ai_assisted": bool(r.facts.assistants),
+        "assistants": r.facts.assistants,
+        "reverts": pr.reverts_pr,
+        "reverted_by": r.reverted_by,
+        "review": None,  # git alone has no review data
+    }
+
+
+def _histogram(values: list[float]) -> list[dict[str, Any]]:
+    counts = [0] * 10
+    for v in values:
+        counts[min(9, int(v))] += 1
+    return [{"bucket": f"{i}-{i + 1}", "count": c} for i, c in enumerate(counts)]
+
+
+def _labels(results: list[PrResult]) -> list[dict[str, Any]]:
+    counts: Counter[str] = Counter()
+    sources: dict[str, Counter[str]] = {}
+    for r in results:
+        for label in r.facts.labels:
+            counts[label.name] += 1
+            sources.setdefault(label.name, Counter())[label.source] += 1
+    ranked = sorted(counts.items(), key=lambda x: (-x[1], x[0]))
+    return [{"name": n, "count": c, "source": sources[n].most_common(1)[0][0]} for n, c in ranked]
+
+
+def _hot_files(results: list[PrResult], limit: int) -> list[dict[str, Any]]:
+    counts: Counter[str] = Counter()
+    for r in results:
+        counts.update({f.path for f in r.facts.pr.files})
+    ranked = sorted(((p, n) for p, n in counts.items() if n >= 2), key=lambda x: (-x[1], x[0]))
+    return [{"path": p, "prs": n} for p, n in ranked[:limit]]
+
+
+def _risks(results: list[PrResult], settings: Settings, lang: str) -> list[dict[str, Any]]:
+    prs: dict[str, list[int]] = {}
+    for r in results:  # already by importance: each tag's PRs are listed most important first
+        for k in r.risks:
+            prs.setdefault(k.tag, []).append(r.number)
+    order = {t: i for i, t in enumerate(RISK_TAGS)}
+    ranked = sorted(prs.items(), key=lambda x: (-len(x[1]), order[x[0]]))
+    return [{"tag": t, "count": len(n), "prs": n, "why": why(t, settings, lang)} for t, n in ranked]
+
+
+def _ai(ai: list[PrResult], total: int) -> dict[str, Any]:
+    names: Counter[str] = Counter()
+    for r in ai:
+        names.update(r.facts.assistants)
+    return {
+        "count": len(ai),
+        "share": round(len(ai) / total, 3) if total else 0.0,
+        "prs": [r.number for r in ai],
+        "assistants": [{"name": n, "prs": c} for n, c in sorted(names.items(), key=lambda x: (-x[1], x[0]))],
+    }
+
+
+def _deltas(a: PeriodAnalysis, merged: int, labels: list[dict[str, Any]]) -> dict[str, Any]:
+    previous = a.previous[0] if a.previous else []
+    prev_labels: Counter[str] = Counter()
+    for f in previous:
+        prev_labels.update(label.name for label in f.labels)
+    rising = [
+        x["name"] for x in labels if x["count"] >= 4 and x["count"] >= 1.5 * prev_labels.get(x["name"], 0) + 2
+    ]
+    return {
+        "merged_prs": {"current": merged, "previous": len(previous), "change": merged - len(previous)},
+        "labels_rising": rising[:5],
+        "themes_new": [t.name for t in a.themes if t.trend == "new"],
+        "themes_rising": [t.name for t in a.themes if t.trend == "rising"],
+        "themes_falling": [t.name for t in a.themes if t.trend == "falling"],
+    }
+
+
+def _write_prose(ctx: dict[str, Any]) -> None:
+    """Recommendation sentences and the six sections, from the prose module."""
+    from prhub.report import prose
+
+    for rec in ctx["recommendations"]:
+        rec["text"] = prose.recommendation_text(rec, ctx["language"])
+    ctx["sections"] = prose.write_sections(ctx)
