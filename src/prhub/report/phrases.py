@@ -392,6 +392,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "why.volume": ["it was one of the busiest areas {this}"],
         # -- trends
         "tr.none": ["No PRs {this}, so there are no trends to read."],
+        "tr.scattered": ["The PRs {this} did not group into themes, and no label or file stood out."],
         "tr.new": ["New {this}: {themes}.", "Themes appearing for the first time: {themes}."],
         "tr.rising": ["Rising: {themes}.", "Growing: {themes}."],
         "tr.falling": ["Cooling down: {themes}.", "Falling: {themes}."],
@@ -605,6 +606,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "why.rising": ["这一方向的活跃度正在上升"],
         "why.volume": ["它是{this}最活跃的领域之一"],
         "tr.none": ["{this}没有 PR，暂无趋势可言。"],
+        "tr.scattered": ["{this}的 PR 没有形成主题，也没有特别集中的标签或文件。"],
         "tr.new": ["{this}新出现的主题：{themes}。", "首次出现的主题：{themes}。"],
         "tr.rising": ["上升：{themes}。", "升温的方向：{themes}。"],
         "tr.falling": ["回落：{themes}。", "降温的方向：{themes}。"],

@@ -522,7 +522,7 @@ class Writer:
         if f.merged == 0 and not f.themes and not f.labels:
             return v.say("tr.none")
         blocks = [self._trend_lines(), self._trend_table(), self._trend_labels_files(), self._trend_history()]
-        return "\n\n".join(b for b in blocks if b)
+        return "\n\n".join(b for b in blocks if b) or v.say("tr.scattered")
 
     def _trend_lines(self) -> str:
         f, v = self.f, self.v

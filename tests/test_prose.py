@@ -1,0 +1,248 @@
+"""The report prose, over hand-made contexts: busy, quiet and empty weeks, en and zh."""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prhub.report.phrases import HEADINGS, PHRASES, RECOMMENDATIONS, RISK_NAMES, SECTION_KEYS
+from prhub.report.prose import recommendation_text, write_sections
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load(name: str, lang: str = "en") -> dict[str, Any]:
+    ctx = json.loads((FIXTURES / f"context_{name}.json").read_text(encoding="utf-8"))
+    ctx["language"] = lang
+    return ctx
+
+
+@pytest.fixture(params=["en", "zh"])
+def lang(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+def test_sections_are_the_six_in_order(lang: str) -> None:
+    sections = write_sections(load("busy", lang))
+    assert tuple(sections) == SECTION_KEYS
+    assert all(text.strip() for text in sections.values())
+
+
+def test_busy_summary_carries_the_headline_facts(lang: str) -> None:
+    ctx = load("busy", lang)
+    summary = write_sections(ctx)["summary"]
+    assert "\n" not in summary, "the executive summary is one paragraph"
+    assert str(ctx["counts"]["merged_prs"]) in summary
+    assert str(ctx["counts"]["key_prs"]) in summary
+    assert f"{ctx['importance']['mean']:.1f}" in summary
+    biggest = sorted(ctx["themes"], key=lambda t: -len(t["prs"]))[:2]
+    assert all(theme["name"] in summary for theme in biggest)
+    assert ctx["labels"][0]["name"] in summary and str(ctx["labels"][0]["count"]) in summary
+    assert ctx["hot_files"][0]["path"] in summary
+    top_risk = max(ctx["risks"], key=lambda r: r["count"])
+    assert RISK_NAMES[lang][top_risk["tag"]] in summary and str(top_risk["count"]) in summary
+    assert str(ctx["counts"]["authors"]) in summary
+    assert "7.1%" in summary  # the AI-assisted share, 0.071
+
+
+def test_key_changes_name_three_themes_with_their_prs(lang: str) -> None:
+    ctx = load("busy", lang)
+    text = write_sections(ctx)["key_changes"]
+    paragraphs = text.split("\n\n")
+    assert len(paragraphs) == 3
+    themes = {t["name"]: t for t in ctx["themes"]}
+    for paragraph in paragraphs:
+        name = re.match(r"\*\*(.+?)\*\*", paragraph).group(1)
+        cited = {int(n) for n in re.findall(r"#(\d+)", paragraph)}
+        assert cited and cited <= set(themes[name]["prs"])
+
+
+def test_trends_table_has_a_row_per_theme(lang: str) -> None:
+    ctx = load("busy", lang)
+    text = write_sections(ctx)["trends"]
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
+    assert len(rows) == len(ctx["themes"]) + 1  # the header row, then one per theme
+    falling = next(t for t in ctx["themes"] if t["trend"] == "falling")
+    row = next(r for r in rows if r.startswith(f"| {falling['name']} |"))
+    assert str(falling["previous_count"]) in row and str(len(falling["prs"])) in row
+
+
+def test_risks_are_ranked_with_evidence(lang: str) -> None:
+    ctx = load("busy", lang)
+    text = write_sections(ctx)["risks"]
+    names = [RISK_NAMES[lang][r["tag"]] for r in sorted(ctx["risks"], key=lambda r: -r["count"])]
+    positions = [text.index(name) for name in names]
+    assert positions == sorted(positions)
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 3
+    # the evidence of the most important missing-tests PR is quoted
+    assert "1573 source lines changed" in text
+
+
+def test_key_pr_quick_look(lang: str) -> None:
+    ctx = load("busy", lang)
+    text = write_sections(ctx)["key_prs"]
+    prs = {p["number"]: p for p in ctx["prs"]}
+    entries = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(entries) == len(ctx["key_prs"])
+    for number, entry in zip(ctx["key_prs"], entries, strict=True):
+        pr = prs[number]
+        assert f"[#{number}]({pr['url']})" in entry
+        assert f"**{pr['importance']:.1f}**" in entry
+        assert pr["author"] in entry
+    assert ctx["prs"][0]["score"]["reason"] in text
+
+
+def test_review_conclusion_is_shown_when_present(lang: str) -> None:
+    ctx = load("busy", lang)
+    first = ctx["key_prs"][0]
+    pr = next(p for p in ctx["prs"] if p["number"] == first)
+    pr["review"] = {"state": "approved", "reviewers": ["mgoin"], "comments": 4, "conclusion": "ship it behind a flag"}
+    assert "ship it behind a flag" in write_sections(ctx)["key_prs"]
+    pr["review"] = {"state": "changes_requested", "reviewers": ["mgoin"]}
+    assert "mgoin" in write_sections(ctx)["key_prs"]
+
+
+def test_recommendations_name_their_prs(lang: str) -> None:
+    ctx = load("busy", lang)
+    text = write_sections(ctx)["recommendations"]
+    bullets = [line for line in text.splitlines() if line.startswith("- ")]
+    assert len(bullets) == len(ctx["recommendations"])
+    for rec, bullet in zip(ctx["recommendations"], bullets, strict=True):
+        assert {f"#{n}" for n in rec["prs"]} <= set(re.findall(r"#\d+", bullet))
+
+
+def test_quiet_week_is_short_and_says_so(lang: str) -> None:
+    ctx = load("quiet", lang)
+    sections = write_sections(ctx)
+    busy = write_sections(load("busy", lang))
+    assert sum(map(len, sections.values())) < sum(map(len, busy.values())) / 3
+    assert (
+        ("quiet" in sections["summary"])
+        if lang == "en"
+        else ("安静" in sections["summary"] or "平静" in sections["summary"])
+    )
+    assert "8" in sections["summary"]  # eight fewer than the previous week
+    assert "2 " in sections["summary"]  # direct pushes
+
+
+def test_empty_week_is_a_report_not_an_error(lang: str) -> None:
+    sections = write_sections(load("empty", lang))
+    assert tuple(sections) == SECTION_KEYS
+    assert all(sections.values())
+    assert not re.search(r"\d", sections["summary"])
+    assert all(len(text) < 120 for text in sections.values())
+
+
+def test_a_context_with_almost_nothing_still_writes(lang: str) -> None:
+    sections = write_sections({"language": lang})
+    assert tuple(sections) == SECTION_KEYS and all(sections.values())
+
+
+def test_wording_varies_with_the_period_not_with_the_run() -> None:
+    ctx = load("busy")
+    again = write_sections(copy.deepcopy(ctx))
+    assert write_sections(ctx) == again, "the same context gives the same words"
+    worded = set()
+    for week in range(1, 9):
+        other = copy.deepcopy(ctx)
+        other["period"]["slug"] = f"2026-W{week:02d}"
+        worded.add(write_sections(other)["summary"].split(".")[0])
+    assert len(worded) >= 2
+
+
+def test_a_dominant_theme_is_called_out(lang: str) -> None:
+    ctx = load("busy", lang)
+    top = ctx["themes"][0]
+    top["prs"] = [p["number"] for p in ctx["prs"][:100]]
+    summary = write_sections(ctx)["summary"]
+    assert str(len(top["prs"])) in summary and str(ctx["counts"]["merged_prs"]) in summary
+    assert (
+        ("dominated" in summary or "led by a wide margin" in summary)
+        if lang == "en"
+        else "主导" in summary or "一枝独秀" in summary
+    )
+
+
+def test_a_revert_spike_is_called_out(lang: str) -> None:
+    ctx = load("busy", lang)
+    plain = write_sections(ctx)["summary"]
+    ctx["counts"]["reverts"] = 6
+    spiky = write_sections(ctx)["summary"]
+    marker = ("Reverts stand out", "unusual number of reverts") if lang == "en" else ("回滚格外显眼", "值得警惕")
+    assert not any(m in plain for m in marker)
+    assert any(m in spiky for m in marker) and "6" in spiky
+
+
+def test_rising_and_falling_volume_read_differently() -> None:
+    ctx = load("busy")
+    up = write_sections(ctx)["summary"]
+    ctx["deltas"]["merged_prs"] = {"current": 182, "previous": 200, "change": -18}
+    down = write_sections(ctx)["summary"]
+    assert re.search(r"rose|more than", up) and not re.search(r"fell|fewer", up)
+    assert re.search(r"fell|fewer", down) and "18" in down and "200" in down
+
+
+def test_busiest_week_of_the_history() -> None:
+    ctx = load("busy")
+    ctx["counts"]["merged_prs"] = 250
+    assert "busiest" in write_sections(ctx)["summary"] or "more than in any other" in write_sections(ctx)["summary"]
+
+
+def test_every_phrase_exists_in_both_languages() -> None:
+    assert PHRASES["en"].keys() == PHRASES["zh"].keys()
+    assert RECOMMENDATIONS["en"].keys() == RECOMMENDATIONS["zh"].keys()
+    assert HEADINGS["zh"]["summary"] == "执行摘要" and HEADINGS["zh"]["key_prs"] == "重点 PR 速览"
+
+
+def test_chinese_reads_as_chinese() -> None:
+    sections = write_sections(load("busy", "zh"))
+    summary = sections["summary"]
+    assert summary.startswith("本周") and summary.endswith("。")
+    # Han text and Latin text or numbers are separated by a space, as Chinese typesetting does
+    assert not re.search(r"[\u4e00-\u9fff][0-9]|[0-9][\u4e00-\u9fff]", summary)
+    for english in ("merged", "this week", "PRs", "importance"):
+        assert english not in summary
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "add-tests",
+        "review-core",
+        "pin-dependency",
+        "platform-ci",
+        "watch-config",
+        "document-model",
+        "follow-revert",
+        "split-large",
+        "deprecation-notice",
+        "ci-build",
+        "watch-theme",
+    ],
+)
+def test_recommendation_text_for_every_kind(kind: str, lang: str) -> None:
+    rec = {"kind": kind, "prs": [101, 102], "theme": "MoE", "platform": "ROCm", "reverts": [99], "trend": "rising"}
+    text = recommendation_text(rec, lang)
+    assert "#101" in text and "#102" in text
+    assert "\n" not in text and "{" not in text
+    assert text != recommendation_text({**rec, "kind": "add-tests" if kind != "add-tests" else "ci-build"}, lang)
+    if lang == "zh":
+        assert re.search(r"[\u4e00-\u9fff]", text)
+
+
+def test_recommendation_text_with_an_unknown_kind(lang: str) -> None:
+    assert "#7" in recommendation_text({"kind": "bake-a-cake", "prs": [7]}, lang)
+    assert recommendation_text({"kind": "bake-a-cake", "prs": [7], "text": "Own words."}, lang) == "Own words."
+    assert recommendation_text({"kind": "bake-a-cake"}, lang)
+    assert recommendation_text({}, lang)
+
+
+def test_recommendation_text_lists_long_pr_lists_briefly() -> None:
+    text = recommendation_text({"kind": "add-tests", "prs": list(range(1, 20))}, "en")
+    assert "#6" in text and "#7" not in text and "others" in text
