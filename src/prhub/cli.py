@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from prhub import __version__
-from prhub.errors import PrhubError
+from prhub.errors import PrhubError, UsageError
 from prhub.store.sqlite import Store, default_db_path
 
 err_console = Console(stderr=True, highlight=False)
@@ -125,6 +125,98 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
             f"{result.repo.slug} {result.branch}: already up to date at {result.head[:12]} "
             f"({t['commits']} commits, {t['pull_requests']} PRs)"
         )
+
+
+@main.command()
+@click.argument("repo", default=".")
+@click.option("--week", "week_spec", metavar="YYYY-Www", help="An ISO week, e.g. 2026-W15.")
+@click.option("--month", "month_spec", metavar="YYYY-MM", help="A calendar month, e.g. 2026-04.")
+@click.option("--since", metavar="DATE", help="Start (a date or datetime, inclusive).")
+@click.option("--until", metavar="DATE", help="End (a bare date includes that day) [default: now].")
+@click.option("--tz", default=None, help="IANA time zone of the period [default: prhub.toml's, else UTC].")
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None, help="Language [default: prhub.toml's, else en]."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "json", "html"]), default="md", show_default=True, help="Output format."
+)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default=None, help="Write to FILE (a directory with --every)."
+)
+@click.option(
+    "--every",
+    type=click.Choice(["week", "month"]),
+    default=None,
+    help="Write the report of every week (or month) of the history into the -o directory.",
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file [default: REPO/prhub.toml].",
+)
+@DB_OPTION
+def report(
+    repo: str,
+    week_spec: str | None,
+    month_spec: str | None,
+    since: str | None,
+    until: str | None,
+    tz: str | None,
+    lang: str | None,
+    fmt: str,
+    output: Path | None,
+    every: str | None,
+    config: Path | None,
+    db: Path | None,
+) -> None:
+    """Write the report of one period: what merged, what matters, what is risky.
+
+    REPO is a local clone (what is new is synced first) or an owner/name
+    already in the store. The default period is the last complete ISO week.
+
+    \b
+    Examples:
+      prhub report ~/src/vllm --week 2026-W15 --lang zh
+      prhub report ~/src/vllm --week 2026-W15 --format json -o w15.json
+      prhub report vllm-project/vllm --since 2026-04-01 --until 2026-04-15 --tz Asia/Shanghai
+      prhub report vllm-project/vllm --every week -o reports/
+    """
+    from prhub.report.context import build_context
+    from prhub.report.run import choose_period, render, resolve_repo, settings_for, write_every
+
+    with open_store(db) as store:
+        show = err_console.is_terminal
+        with Progress(
+            TextColumn("[bold]syncing[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err_console,
+            transient=True,
+            disable=not show,
+        ) as bar:
+            task = bar.add_task("sync", total=None)
+            slug, root = resolve_repo(store, repo, lambda done, total: bar.update(task, completed=done, total=total))
+        settings = settings_for(config, root)
+        zone_name = tz or settings.timezone
+        language = lang or settings.language
+        if every:
+            if output is None:
+                raise UsageError("--every needs -o DIR: one file per period is written there")
+            if week_spec or month_spec or since:
+                raise UsageError("--every writes every period; drop --week/--month/--since")
+            count = write_every(store, slug, every, language, settings, fmt, output, zone_name)
+            click.echo(f"{slug}: wrote {count} {every}ly reports to {output}", err=True)
+            return
+        period = choose_period(week_spec, month_spec, since, until, zone_name)
+        text = render(build_context(store, slug, period, language, settings), fmt)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
 
 
 @main.command()

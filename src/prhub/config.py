@@ -80,37 +80,83 @@ def _label(
 
 DEFAULT_LABEL_RULES: list[dict[str, Any]] = [
     _label("revert", ["revert"], ["revert"], kind="revert"),
-    _label("bugfix", ["bugfix", "bug", "fix", "bugfixes", "hotfix", "bug fix", "ci failure", "ci bug"], ["fix"], kind="fix"),
-    _label("performance", ["perf", "performance", "performance improvement", "optimization", "speedup"], ["perf"], kind="perf"),
+    _label(
+        "bugfix", ["bugfix", "bug", "fix", "bugfixes", "hotfix", "bug fix", "ci failure", "ci bug"], ["fix"], kind="fix"
+    ),
+    _label(
+        "performance",
+        ["perf", "performance", "performance improvement", "optimization", "speedup"],
+        ["perf"],
+        kind="perf",
+    ),
     _label("feature", ["feature", "feat", "features", "new feature", "enhancement"], ["feat"], kind="feature"),
     _label("new-model", ["new model", "new models", "model support"], kind="model"),
     _label("model", ["model", "models", "vlm", "llm"], kind="model"),
     _label("kernel", ["kernel", "kernels", "ops", "cuda kernel", "triton"], kind="kernel"),
-    _label("refactor", ["refactor", "refactoring", "cleanup", "code quality", "chore"], ["refactor", "chore"], kind="refactor"),
+    _label(
+        "refactor",
+        ["refactor", "refactoring", "cleanup", "code quality", "chore"],
+        ["refactor", "chore"],
+        kind="refactor",
+    ),
     _label("moe", ["moe", "moe refactor", "fused moe", "fusedmoe"]),
-    _label("quantization", ["quantization", "quant", "fp8", "nvfp4", "mxfp4", "mxfp8", "gguf", "int8", "w8a8", "marlin", "ct"]),
-    _label("rocm", ["rocm", "amd", "hip", "aiter", "rocm/aiter"], paths=["**/rocm/**", "**/*rocm*", "**/*aiter*"], match="all"),
+    _label(
+        "quantization",
+        ["quantization", "quant", "fp8", "nvfp4", "mxfp4", "mxfp8", "gguf", "int8", "w8a8", "marlin", "ct"],
+    ),
+    _label(
+        "rocm",
+        ["rocm", "amd", "hip", "aiter", "rocm/aiter"],
+        paths=["**/rocm/**", "**/*rocm*", "**/*aiter*"],
+        match="all",
+    ),
     _label("xpu", ["xpu", "intel", "intel-gpu"]),
     _label("cpu", ["cpu", "zencpu", "arm", "arm64"]),
     _label("tpu", ["tpu", "tpu v1"]),
     _label("hardware", ["hardware", "nvidia", "cuda", "blackwell", "hopper", "hpu", "npu"]),
     _label("spec-decode", ["spec decode", "spec-decode", "speculative decoding", "specdecode", "eagle", "mtp"]),
     _label("multimodal", ["multimodal", "mm", "vision", "audio", "asr", "video", "image"]),
-    _label("frontend", ["frontend", "api", "openai", "entrypoints", "parser", "tool", "tool parser", "reasoning", "ux", "cli"]),
-    _label("kv-cache", ["kv offload", "kv_offload", "kvconnector", "kv connector", "nixl", "lmcache", "kv cache", "hma", "pd", "p/d", "mooncake"]),
+    _label(
+        "frontend",
+        ["frontend", "api", "openai", "entrypoints", "parser", "tool", "tool parser", "reasoning", "ux", "cli"],
+    ),
+    _label(
+        "kv-cache",
+        [
+            "kv offload",
+            "kv_offload",
+            "kvconnector",
+            "kv connector",
+            "nixl",
+            "lmcache",
+            "kv cache",
+            "hma",
+            "pd",
+            "p/d",
+            "mooncake",
+        ],
+    ),
     _label("distributed", ["distributed", "dp", "ep", "tp", "pp", "parallel", "multi-node", "ray"]),
     _label("attention", ["attention", "mla", "flashattention", "flashinfer", "fa4", "fa3", "backend"]),
     _label("torch-compile", ["torch.compile", "compile", "compilation", "inductor", "cudagraph", "cuda graph"]),
     _label("core", ["core", "engine", "scheduler", "v1", "model runner v2", "mrv2", "model runner", "executor"]),
     _label("deprecation", ["deprecation", "v0 deprecation", "deprecate", "removal"]),
-    _label("ci-build", ["ci", "ci/build", "build", "ci-build", "ci/cd", "docker", "cmake", "release", "mergify", "pre-commit"], ["ci", "build"], CI_GLOBS, kind="ci"),
+    _label(
+        "ci-build",
+        ["ci", "ci/build", "build", "ci-build", "ci/cd", "docker", "cmake", "release", "mergify", "pre-commit"],
+        ["ci", "build"],
+        CI_GLOBS,
+        kind="ci",
+    ),
     _label("documentation", ["doc", "docs", "documentation"], ["docs"], DOC_GLOBS, kind="docs"),
     _label("tests", ["test", "tests", "testing", "ut", "ci test"], ["test", "tests"], TEST_GLOBS, kind="tests"),
     _label("misc", ["misc", "easy", "minor", "typo", "nit", "trivial"], ["style"], kind="minor"),
 ]
 
 
-def _risk(tag: str, paths: list[str] | None = None, title: str = "", why_en: str = "", why_zh: str = "") -> dict[str, Any]:
+def _risk(
+    tag: str, paths: list[str] | None = None, title: str = "", why_en: str = "", why_zh: str = ""
+) -> dict[str, Any]:
     return {"tag": tag, "paths": paths or [], "title": title, "why_en": why_en, "why_zh": why_zh}
 
 
@@ -214,8 +260,21 @@ def _theme(
 
 
 DEFAULT_THEME_RULES: list[dict[str, Any]] = [
-    _theme("new-models", "New models", "新模型", ["new-model"], r"(?i)^(\[[^\]]*\]\s*)*(add|support|new model|implement)\b.*\bmodels?\b"),
-    _theme("moe", "MoE", "MoE（混合专家）", ["moe"], r"(?i)\b(moe|mixture[- ]of[- ]experts|experts?|fused_moe|deepep|eplb)\b", ["**/fused_moe/**", "**/*moe*"]),
+    _theme(
+        "new-models",
+        "New models",
+        "新模型",
+        ["new-model"],
+        r"(?i)^(\[[^\]]*\]\s*)*(add|support|new model|implement)\b.*\bmodels?\b",
+    ),
+    _theme(
+        "moe",
+        "MoE",
+        "MoE（混合专家）",
+        ["moe"],
+        r"(?i)\b(moe|mixture[- ]of[- ]experts|experts?|fused_moe|deepep|eplb)\b",
+        ["**/fused_moe/**", "**/*moe*"],
+    ),
     _theme(
         "spec-decode",
         "Speculative decoding",
@@ -229,7 +288,8 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "KV cache and offloading",
         "KV 缓存与卸载",
         ["kv-cache"],
-        r"(?i)\b(kv[ _-]?(cache|offload\w*|connector|transfer|events?)|nixl|lmcache|mooncake|prefix[ _-]cach\w*|hma|p/d|disagg\w*)\b",
+        r"(?i)\b(kv[ _-]?(cache|offload\w*|connector|transfer|events?)|nixl"
+        r"|lmcache|mooncake|prefix[ _-]cach\w*|hma|p/d|disagg\w*)\b",
         ["**/kv_transfer/**", "**/kv_offload/**", "**/kv_cache*", "**/kv_connector*"],
     ),
     _theme(
@@ -253,7 +313,8 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "Quantization",
         "量化",
         ["quantization"],
-        r"(?i)\b(quant\w*|fp8|fp4|nvfp4|mxfp\d|int[48]|w\d+a\d+|gptq|awq|marlin|gguf|bitsandbytes|modelopt|compressed[- ]tensors|quark|torchao)\b",
+        r"(?i)\b(quant\w*|fp8|fp4|nvfp4|mxfp\d|int[48]|w\d+a\d+|gptq|awq|marlin"
+        r"|gguf|bitsandbytes|modelopt|compressed[- ]tensors|quark|torchao)\b",
         ["**/quantization/**"],
     ),
     _theme(
@@ -261,7 +322,8 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "Multimodal",
         "多模态",
         ["multimodal"],
-        r"(?i)\b(multi[- ]?modal|mm|vlm|vision|visual|image|video|audio|asr|speech|whisper|transcription|encoder cache)\b",
+        r"(?i)\b(multi[- ]?modal|mm|vlm|vision|visual|image|video"
+        r"|audio|asr|speech|whisper|transcription|encoder cache)\b",
         ["vllm/multimodal/**", "**/multimodal/**"],
     ),
     _theme(
@@ -269,8 +331,10 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "Frontend and API",
         "前端与 API",
         ["frontend"],
-        r"(?i)\b(frontend|openai|api server|responses api|chat completion\w*|completions?|tool[ _-]?(call\w*|parser)|reasoning[ _-]parser|"
-        r"entrypoints?|serve|streaming|structured output\w*|guided decoding|grammar|xgrammar|pooling|embedding|rerank\w*|score)\b",
+        r"(?i)\b(frontend|openai|api server|responses api|chat completion\w*|completions?"
+        r"|tool[ _-]?(call\w*|parser)|reasoning[ _-]parser|"
+        r"entrypoints?|serve|streaming|structured output\w*|guided decoding"
+        r"|grammar|xgrammar|pooling|embedding|rerank\w*|score)\b",
         ["vllm/entrypoints/**", "vllm/tool_parsers/**", "vllm/reasoning/**", "**/structured_output/**"],
     ),
     _theme(
@@ -278,7 +342,8 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "Distributed and parallelism",
         "分布式与并行",
         ["distributed"],
-        r"(?i)\b(distributed|tensor parallel\w*|pipeline parallel\w*|data parallel\w*|expert parallel\w*|dcp|[dtpe]p|all[- ]?reduce|all2all|nccl|ray|multi[- ]node)\b",
+        r"(?i)\b(distributed|tensor parallel\w*|pipeline parallel\w*|data parallel\w*|expert parallel\w*"
+        r"|dcp|[dtpe]p|all[- ]?reduce|all2all|nccl|ray|multi[- ]node)\b",
         ["vllm/distributed/**"],
     ),
     _theme(
@@ -286,7 +351,8 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "Attention backends",
         "注意力后端",
         ["attention"],
-        r"(?i)\b(attention|attn|mla|flash[- ]?attn|flashattention|fa[234]|flashinfer|flashmla|flex attention|sliding window|mamba|gdn|linear attention)\b",
+        r"(?i)\b(attention|attn|mla|flash[- ]?attn|flashattention|fa[234]|flashinfer"
+        r"|flashmla|flex attention|sliding window|mamba|gdn|linear attention)\b",
         ["**/attention/**", "**/attention_backends/**", "vllm/v1/attention/**"],
     ),
     _theme(
@@ -297,23 +363,63 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         r"(?i)(torch\.compile|\bcompil\w*|\binductor\b|\bcuda ?graphs?\b|\bcudagraph\w*|\bpiecewise\b|\bvllm ir\b)",
         ["vllm/compilation/**"],
     ),
-    _theme("kernels", "Kernels", "算子与内核", ["kernel"], r"(?i)\b(kernels?|cutlass|triton|gemm|cuda ops?|custom ops?)\b", ["csrc/**", "**/_custom_ops.py"], weight=0.7),
+    _theme(
+        "kernels",
+        "Kernels",
+        "算子与内核",
+        ["kernel"],
+        r"(?i)\b(kernels?|cutlass|triton|gemm|cuda ops?|custom ops?)\b",
+        ["csrc/**", "**/_custom_ops.py"],
+        weight=0.7,
+    ),
     _theme(
         "engine",
         "Engine core and scheduling",
         "引擎核心与调度",
         ["core"],
-        r"(?i)\b(engine|scheduler|scheduling|model runner|mrv2|async scheduling|worker|executor|preempt\w*|chunked prefill)\b",
-        ["vllm/v1/core/**", "vllm/v1/engine/**", "vllm/v1/worker/**", "vllm/engine/**", "vllm/core/**", "vllm/worker/**"],
+        r"(?i)\b(engine|scheduler|scheduling|model runner|mrv2|async scheduling"
+        r"|worker|executor|preempt\w*|chunked prefill)\b",
+        [
+            "vllm/v1/core/**",
+            "vllm/v1/engine/**",
+            "vllm/v1/worker/**",
+            "vllm/engine/**",
+            "vllm/core/**",
+            "vllm/worker/**",
+        ],
         weight=0.7,
     ),
     _theme("models", "Model support", "模型支持", ["model"], "", ["vllm/model_executor/models/**"], weight=0.7),
-    _theme("ci", "CI and build", "CI 与构建", ["ci-build"], r"(?i)(\[CI\b|\[Build\b|\bCI\b|\bpre-commit\b|\bdocker\w*\b|\bwheel\b)", CI_GLOBS, weight=0.8),
+    _theme(
+        "ci",
+        "CI and build",
+        "CI 与构建",
+        ["ci-build"],
+        r"(?i)(\[CI\b|\[Build\b|\bCI\b|\bpre-commit\b|\bdocker\w*\b|\bwheel\b)",
+        CI_GLOBS,
+        weight=0.8,
+    ),
     _theme("docs", "Docs", "文档", ["documentation"], r"(?i)\b(docs?|documentation|readme)\b", ["docs/**"], weight=0.5),
     _theme("tests", "Tests", "测试", ["tests"], "", ["tests/**"], weight=0.5),
-    _theme("performance", "Performance", "性能", ["performance"], r"(?i)\b(perf|performance|speed ?up|faster|optimi[sz]\w*|latency|throughput)\b", weight=0.5),
+    _theme(
+        "performance",
+        "Performance",
+        "性能",
+        ["performance"],
+        r"(?i)\b(perf|performance|speed ?up|faster|optimi[sz]\w*|latency|throughput)\b",
+        weight=0.5,
+    ),
     _theme("bugfixes", "Bug fixes", "缺陷修复", ["bugfix"], "", [], ["fix"], weight=0.5),
-    _theme("refactor", "Refactoring and cleanup", "重构与清理", ["refactor", "misc", "deprecation"], "", [], ["refactor", "minor"], weight=0.5),
+    _theme(
+        "refactor",
+        "Refactoring and cleanup",
+        "重构与清理",
+        ["refactor", "misc", "deprecation"],
+        "",
+        [],
+        ["refactor", "minor"],
+        weight=0.5,
+    ),
 ]
 
 DEFAULT_AI_ASSISTANTS: list[dict[str, Any]] = [
@@ -418,7 +524,7 @@ DEFAULTS: dict[str, Any] = {
         "min_prs": 3,
         "dynamic": 2,
         "dynamic_min_prs": 5,
-        "dynamic_weight": 1.5,
+        "dynamic_weight": 2.0,
         "trend_periods": 4,
         "representatives": 3,
         "lead_authors": 3,

@@ -102,10 +102,14 @@ def reason(
     new_surface: Sequence[str],
     lang: str = "en",
 ) -> str:
-    """One line naming the components that weigh most, e.g. "large feature (1200 lines) in 2 core files, across 4 modules"."""
+    """One line naming what weighs most: "large feature (1200 lines), touches 2 core files, across 4 modules"."""
     zh = lang == "zh"
     size_word = (
-        ("大型" if zh else "large ") if lines >= 500 else ("中等" if zh else "medium ") if lines >= 100 else ("小型" if zh else "small ")
+        ("大型" if zh else "large ")
+        if lines >= 500
+        else ("中等" if zh else "medium ")
+        if lines >= 100
+        else ("小型" if zh else "small ")
     )
     head = (
         f"{size_word}{_KIND_ZH.get(kind, kind)}（{lines} 行）"
@@ -114,7 +118,12 @@ def reason(
     )
     extras: list[tuple[float, str]] = []
     if core_files:
-        extras.append((components["core"], f"涉及 {core_files} 个核心文件" if zh else f"touches {core_files} core file{'s' * (core_files > 1)}"))
+        extras.append(
+            (
+                components["core"],
+                f"涉及 {core_files} 个核心文件" if zh else f"touches {core_files} core file{'s' * (core_files > 1)}",
+            )
+        )
     if n_modules > 1:
         extras.append((components["breadth"], f"跨 {n_modules} 个模块" if zh else f"across {n_modules} modules"))
     if new_surface:
@@ -126,4 +135,4 @@ def reason(
         extras.append((components["risk"], "风险标签较多" if zh else "carries several risk tags"))
     extras.sort(key=lambda e: -e[0])
     tail = [text for _, text in extras[:2]]
-    return ("，".join([head, *tail]) if zh else ", ".join([head, *tail]))
+    return "，".join([head, *tail]) if zh else ", ".join([head, *tail])

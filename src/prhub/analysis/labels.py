@@ -17,7 +17,7 @@ from prhub.analysis.paths import matcher
 _TAG_RUN = re.compile(r"^\s*((?:\[[^\[\]]{1,60}\][\s:]*)+)")
 _TAG = re.compile(r"\[([^\[\]]{1,60})\]")
 _CONVENTIONAL = re.compile(r"^\s*(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^)]{1,40})\))?(?P<bang>!)?:\s+\S")
-_REVERT = re.compile(r'^\s*revert\b', re.I)
+_REVERT = re.compile(r"^\s*revert\b", re.I)
 _NUMBERED = re.compile(r"^\s*\d+\s*/\s*\w+\s*$")  # [3/N]: a series position, not a label
 _SLUG = re.compile(r"[^a-z0-9.+]+")
 
@@ -27,7 +27,12 @@ _VERB_KINDS = (
     (re.compile(r"(?i)^(revert)\b"), "revert"),
     (re.compile(r"(?i)^(optimi[sz]e|speed ?up|accelerate|reduce (latency|overhead|memory)|faster)\b"), "perf"),
     (re.compile(r"(?i)^(add|support|enable|implement|introduce|allow|expose|new)\b"), "feature"),
-    (re.compile(r"(?i)^(refactor|remove|clean ?up|simplify|rename|move|migrate|consolidate|split|unify|deprecate)\b"), "refactor"),
+    (
+        re.compile(
+            r"(?i)^(refactor|remove|clean ?up|simplify|rename|move|migrate|consolidate|split|unify|deprecate)\b"
+        ),
+        "refactor",
+    ),
     (re.compile(r"(?i)^(update|bump|upgrade|pin)\b"), "change"),
     (re.compile(r"(?i)^(typo|nit|minor|format)\b"), "minor"),
 )

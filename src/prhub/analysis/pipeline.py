@@ -89,15 +89,15 @@ class Analyzer:
         self.labeller = Labeller(settings.label_rules)
         self.risk_rules = risks.RiskRules(settings)
         self.theme_rules = themes.compile_rules(settings.theme_rules)
+        self.theme_matcher = themes.ThemeMatcher(self.theme_rules)
+        self._path_class: dict[str, str] = {}
         self.bots = _name_pattern(settings["bots"])
         self.assistants = [(a["name"], _name_pattern(a["match"])) for a in settings["ai_assistants"]]
         paths = settings["paths"]
         self.tests, self.docs, self.ci = (matcher(tuple(paths[k])) for k in ("tests", "docs", "ci"))
         self.new_surface = matcher(tuple(paths["new_surface"]))
         self.configured_core = matcher(tuple(settings["core"]["paths"])) if settings["core"]["paths"] else None
-        self.configured_modules = (
-            modules.configured(settings["modules"]["map"]) if settings["modules"]["map"] else None
-        )
+        self.configured_modules = modules.configured(settings["modules"]["map"]) if settings["modules"]["map"] else None
         self._facts: dict[int, PrFacts] = {}
 
     def is_bot(self, name: str, email: str = "") -> bool:
@@ -112,14 +112,22 @@ class Analyzer:
                     found.append(assistant)
         return found
 
+    def path_class(self, path: str) -> str:
+        """tests, docs, ci or source (cached: the same paths recur in thousands of PRs)."""
+        found = self._path_class.get(path)
+        if found is None:
+            found = next(
+                (k for k, m in (("tests", self.tests), ("docs", self.docs), ("ci", self.ci)) if m(path)), "source"
+            )
+            self._path_class[path] = found
+        return found
+
     def shape(self, paths: Sequence[str]) -> str | None:
         """docs, tests or ci when every file is one of those."""
-        if not paths:
+        classes = {self.path_class(p) for p in paths}
+        if len(classes) != 1 or "source" in classes:
             return None
-        for kind, match in (("docs", self.docs), ("tests", self.tests), ("ci", self.ci)):
-            if all(match(p) for p in paths):
-                return kind
-        return None
+        return classes.pop()
 
     def facts(self, pr: StoredPr) -> PrFacts:
         cached = self._facts.get(pr.number)
@@ -129,19 +137,20 @@ class Analyzer:
         paths = [f.path for f in pr.files]
         labels = self.labeller.labels(pr.title, paths, parts)
         kind = self.labeller.kind(labels, parts, paths, self.shape(paths))
-        source = [p for p in paths if not (self.tests(p) or self.docs(p) or self.ci(p))]
+        source = [p for p in paths if self.path_class(p) == "source"]
         names = [label.name for label in labels]
-        if any(f.status == "A" and self.risk_rules.new_model(f.path) and not self.tests(f.path) for f in pr.files):
-            if "new-model" not in names:
-                labels.append(Label("new-model", "path-rule"))
-                names.append("new-model")
+        if "new-model" not in names and any(
+            f.status == "A" and self.risk_rules.new_model(f.path) and not self.tests(f.path) for f in pr.files
+        ):
+            labels.append(Label("new-model", "path-rule"))
+            names.append("new-model")
         facts = PrFacts(
             pr=pr,
             parts=parts,
             labels=labels,
             kind=kind,
-            theme_candidates=themes.candidates(self.theme_rules, pr.title, names, source or paths, kind),
-            words=themes.dynamic_words(pr.title, self.theme_rules),
+            theme_candidates=self.theme_matcher.candidates(pr.title, names, source or paths, kind),
+            words=self.theme_matcher.dynamic_words(pr.title),
             assistants=self.assistant_names(pr),
             is_bot=self.is_bot(pr.author, pr.author_email),
             source_paths=source,
@@ -150,22 +159,22 @@ class Analyzer:
         return facts
 
     # -- period-dependent ------------------------------------------------------------
-    def core_files(self, history: Iterable[PrFacts]) -> frozenset[str]:
+    def core_files(self, history: Iterable[StoredPr]) -> frozenset[str]:
         """The non-test, non-doc files the most PRs touched (at least 3 PRs), or the configured globs."""
         if self.configured_core is not None:
             return frozenset()  # configured globs are matched per file in assess
         counts: Counter[str] = Counter()
-        for f in history:
-            counts.update(set(f.source_paths))
+        for pr in history:
+            counts.update({f.path for f in pr.files if self.path_class(f.path) == "source"})
         top = self.settings["core"]["top"]
         return frozenset(path for path, n in counts.most_common(top) if n >= 3)
 
-    def module_map(self, history: Sequence[PrFacts], current: Sequence[PrFacts]) -> modules.ModuleMap:
+    def module_map(self, history: Sequence[StoredPr], current: Sequence[PrFacts]) -> modules.ModuleMap:
         if self.configured_modules is not None:
             return self.configured_modules
         counts: Counter[str] = Counter()
-        for f in history or current:
-            counts.update(file.path for file in f.pr.files)
+        for pr in history or [f.pr for f in current]:
+            counts.update(file.path for file in pr.files)
         m = self.settings["modules"]
         return modules.infer(counts, m["max_depth"], m["split_share"], m["min_share"])
 
@@ -302,7 +311,7 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
     start, end = int(period.start.timestamp()), int(period.end.timestamp())
     current = [analyzer.facts(pr) for pr in source.prs(start, end)]
     core_since = int((period.start - timedelta(days=settings["core"]["history_days"])).timestamp())
-    history = [analyzer.facts(pr) for pr in source.prs(core_since, start)]
+    history = source.prs(core_since, start)
     core = analyzer.core_files(history)
     module_map = analyzer.module_map(history, current)
     reverted = source.reverted_by([f.pr.number for f in current])

@@ -33,7 +33,10 @@ def why(tag: str, settings: Settings, lang: str) -> str:
     r = settings["risks"]
     zh = lang == "zh"
     computed = {
-        "core-path": ("修改了核心文件（近几个月被最多 PR 修改的源码文件）", "touches core files (the source files most PRs changed in recent months)"),
+        "core-path": (
+            "修改了核心文件（近几个月被最多 PR 修改的源码文件）",
+            "touches core files (the source files most PRs changed in recent months)",
+        ),
         "missing-tests": (
             f"源码改动超过 {r['missing_tests_lines']} 行但没有修改任何测试",
             f"source changed beyond {r['missing_tests_lines']} lines with no test changed",
@@ -93,7 +96,9 @@ class RiskRules:
 
         core_hits = [p for p in paths if p in core]
         if core_hits:
-            found["core-path"] = Risk("core-path", f"{_files(core_hits)} ({'核心文件' if zh else 'core files'})", "core")
+            found["core-path"] = Risk(
+                "core-path", f"{_files(core_hits)} ({'核心文件' if zh else 'core files'})", "core"
+            )
 
         source_lines = sum(f.lines for f in files if self.is_source(f.path))
         source_files = sum(1 for f in files if self.is_source(f.path))
@@ -111,8 +116,10 @@ class RiskRules:
             found["large-change"] = Risk("large-change", text, "size")
 
         if reverts is not None or title.lower().startswith("revert"):
-            text = (f"回滚 #{reverts}" if zh else f"reverts #{reverts}") if reverts else (
-                "标题以 Revert 开头" if zh else "title starts with Revert"
+            text = (
+                (f"回滚 #{reverts}" if zh else f"reverts #{reverts}")
+                if reverts
+                else ("标题以 Revert 开头" if zh else "title starts with Revert")
             )
             found["revert"] = Risk("revert", text, "revert")
 
@@ -133,7 +140,9 @@ class RiskRules:
                 continue  # first match wins per tag
             hits = [p for p in paths if path_match(p)]
             if hits:
-                found[tag] = Risk(tag, _files(hits), ", ".join(rule["paths"][:1]) + (" ..." if len(rule["paths"]) > 1 else ""))
+                found[tag] = Risk(
+                    tag, _files(hits), ", ".join(rule["paths"][:1]) + (" ..." if len(rule["paths"]) > 1 else "")
+                )
                 continue
             if title_match is not None:
                 word = title_match.search(title)

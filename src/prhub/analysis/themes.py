@@ -32,7 +32,7 @@ _STOP = frozenset(
     ruff todo nan inf easy non fsm ids id lora rocm amd mrv2 kv dp tp ep pp rl ux qa init fix add new env vars tpu
     xpu hpu npu moe mla mtp gdn fa fa2 fa3 fa4 gemm fp8 fp4 int8 int4 nvfp4 mxfp4 mxfp8 h100 h200 b200
     a100 gb200 gb300 mi300 mi325 mi355 readme 2n 3n 4n 1n dsv3 dsv4 ds pd hma ir ar
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
 
@@ -94,44 +94,66 @@ def compile_rules(rules: Sequence[dict[str, Any]]) -> list[ThemeRule]:
     ]
 
 
-def candidates(
-    rules: Sequence[ThemeRule], title: str, labels: Iterable[str], paths: Sequence[str], kind: str
-) -> tuple[str, ...]:
-    label_set = set(labels)
-    keys: list[str] = []
-    for rule in rules:
-        if rule.key in keys:
-            continue
-        hit = bool(rule.labels & label_set) or kind in rule.kinds
-        if not hit and rule.words is not None and rule.words.search(title):
-            hit = True
-        if not hit and paths and rule.paths.globs:
-            hit = sum(1 for p in paths if rule.paths(p)) * 2 >= len(paths)
-        if hit:
-            keys.append(rule.key)
-    return tuple(keys)
+class ThemeMatcher:
+    """The compiled rules with per-path and per-word caches (paths repeat across PRs)."""
 
+    def __init__(self, rules: Sequence[ThemeRule]) -> None:
+        self.rules = list(rules)
+        self._paths: dict[str, frozenset[str]] = {}
+        self._covered: dict[str, bool] = {}
 
-def dynamic_words(title: str, rules: Sequence[ThemeRule]) -> dict[str, str]:
-    """Name-like words of a title no rule already covers: family key -> written form."""
-    found: dict[str, str] = {}
-    for word in _WORD.findall(title):
-        if len(word) < 3:
-            continue
-        lower = word.lower()
-        looks_named = any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])
-        if not looks_named or lower in _STOP:
-            continue
-        family = _FAMILY.match(lower)
-        if not family or len(family.group(0)) < 3:
-            continue
-        key = family.group(0)
-        if key in _STOP or _VERSION_ONLY.match(key):
-            continue
-        if any(rule.words is not None and rule.words.search(word) for rule in rules):
-            continue
-        found.setdefault(f"w-{key}", word)
-    return found
+    def path_keys(self, path: str) -> frozenset[str]:
+        found = self._paths.get(path)
+        if found is None:
+            found = frozenset(r.key for r in self.rules if r.paths.globs and r.paths(path))
+            self._paths[path] = found
+        return found
+
+    def covered(self, word: str) -> bool:
+        """Does a rule's word pattern already cover this word?"""
+        found = self._covered.get(word)
+        if found is None:
+            found = any(rule.words is not None and rule.words.search(word) for rule in self.rules)
+            self._covered[word] = found
+        return found
+
+    def candidates(self, title: str, labels: Iterable[str], paths: Sequence[str], kind: str) -> tuple[str, ...]:
+        """The rules a PR matches, in rule order: a label, its kind, a title word, or half its files."""
+        label_set = set(labels)
+        path_hits: Counter[str] = Counter()
+        for p in paths:
+            path_hits.update(self.path_keys(p))
+        keys: list[str] = []
+        for rule in self.rules:
+            if rule.key in keys:
+                continue
+            hit = bool(rule.labels & label_set) or kind in rule.kinds
+            if not hit and rule.words is not None and rule.words.search(title):
+                hit = True
+            if not hit and paths:
+                hit = path_hits.get(rule.key, 0) * 2 >= len(paths)
+            if hit:
+                keys.append(rule.key)
+        return tuple(keys)
+
+    def dynamic_words(self, title: str) -> dict[str, str]:
+        """Name-like words of a title no rule already covers: family key -> written form."""
+        found: dict[str, str] = {}
+        for word in _WORD.findall(title):
+            if len(word) < 3:
+                continue
+            lower = word.lower()
+            looks_named = any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])
+            if not looks_named or lower in _STOP:
+                continue
+            family = _FAMILY.match(lower)
+            if not family or len(family.group(0)) < 3:
+                continue
+            key = family.group(0)
+            if key in _STOP or _VERSION_ONLY.match(key) or self.covered(word):
+                continue
+            found.setdefault(f"w-{key}", word)
+        return found
 
 
 def candidate_counts(items: Iterable[ThemeInput]) -> Counter[str]:
@@ -164,18 +186,21 @@ def group(
         # dynamic themes go first: a model family hot this week is the line of work
         return [k for k in dynamic if k in item.words] + list(item.candidates)
 
+    # Greedy: add the theme that would own the most PRs, where a PR belongs to its first
+    # candidate among the chosen ones (so a specific theme may take PRs from a broader one).
+    lists = [cands(item) for item in items]
     chosen: list[str] = []
-    unassigned = {item.number: cands(item) for item in items}
-    while len(chosen) < options["max"] and unassigned:
+    while len(chosen) < options["max"]:
         gains: Counter[str] = Counter()
-        for keys in unassigned.values():
+        for keys in lists:
             for key in keys:
-                if key not in chosen:
-                    gains[key] += 1
+                if key in chosen:
+                    break  # later candidates cannot take this PR from an earlier chosen one
+                gains[key] += 1
         if not gains:
             break
 
-        def weight(key: str) -> tuple[float, int]:
+        def weight(key: str, gains: Counter[str] = gains) -> tuple[float, int]:
             factor = by_key[key].weight if key in by_key else options["dynamic_weight"]
             return (gains[key] * factor, -order.get(key, -1))
 
@@ -183,11 +208,21 @@ def group(
         if gains[best] < options["min_prs"] and len(chosen) >= options["min"]:
             break
         chosen.append(best)
-        unassigned = {n: keys for n, keys in unassigned.items() if best not in keys}
 
     assignment: dict[int, str] = {}
-    for item in items:
-        first = next((k for k in cands(item) if k in chosen), None)
+    for item, keys in zip(items, lists, strict=True):
+        first = next((k for k in keys if k in chosen), None)
+        if first is not None:
+            assignment[item.number] = first
+    sizes = Counter(assignment.values())
+    # a theme left with too few PRs after others took theirs is dropped, while enough remain
+    for key in sorted(chosen, key=lambda k: sizes[k]):
+        if sizes[key] < options["min_prs"] and len([k for k in chosen if sizes[k]]) > options["min"]:
+            sizes[key] = 0
+    chosen = [k for k in chosen if sizes[k]]
+    assignment = {}
+    for item, keys in zip(items, lists, strict=True):
+        first = next((k for k in keys if k in chosen), None)
         if first is not None:
             assignment[item.number] = first
 

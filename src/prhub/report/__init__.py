@@ -1,9 +1,9 @@
 """The Python API of reports: the functions the CLI and the website call.
 
-    from prhub.report import build_context, iter_contexts
-    ctx = build_context(store, "vllm-project/vllm", week("2026-W15"), lang="zh")
-    for ctx in iter_contexts(store, "vllm-project/vllm", kind="week"):
-        ...
+from prhub.report import build_context, iter_contexts
+ctx = build_context(store, "vllm-project/vllm", week("2026-W15"), lang="zh")
+for ctx in iter_contexts(store, "vllm-project/vllm", kind="week"):
+    ...
 """
 
 from __future__ import annotations

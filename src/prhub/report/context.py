@@ -211,8 +211,7 @@ def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, s
         "additions": pr.additions,
         "deletions": pr.deletions,
         "files": [
-            {"path": f.path, "status": f.status, "additions": f.additions, "deletions": f.deletions}
-            for f in pr.files
+            {"path": f.path, "status": f.status, "additions": f.additions, "deletions": f.deletions} for f in pr.files
         ],
         "co_authors": [name for name, _ in pr.co_authors],
         "ai_assisted": bool(r.facts.assistants),
@@ -276,9 +275,7 @@ def _deltas(a: PeriodAnalysis, merged: int, labels: list[dict[str, Any]]) -> dic
     prev_labels: Counter[str] = Counter()
     for f in previous:
         prev_labels.update(label.name for label in f.labels)
-    rising = [
-        x["name"] for x in labels if x["count"] >= 4 and x["count"] >= 1.5 * prev_labels.get(x["name"], 0) + 2
-    ]
+    rising = [x["name"] for x in labels if x["count"] >= 4 and x["count"] >= 1.5 * prev_labels.get(x["name"], 0) + 2]
     return {
         "merged_prs": {"current": merged, "previous": len(previous), "change": merged - len(previous)},
         "labels_rising": rising[:5],

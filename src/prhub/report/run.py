@@ -1,0 +1,96 @@
+"""What ``prhub report`` does between parsing its options and printing: find the
+repository (a clone to sync, or a stored slug), pick the period and the
+settings, build the context and render it in the asked format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from prhub import period as periods
+from prhub.config import Settings, load
+from prhub.errors import UsageError
+from prhub.period import Period
+from prhub.store.sqlite import Store
+
+FORMATS = {"md": "md", "json": "json", "html": "html"}
+_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$")
+
+Progress = Callable[[int, int], None]
+
+
+def resolve_repo(store: Store, repo: str, progress: Progress | None = None) -> tuple[str, Path | None]:
+    """A local clone (synced first: only what is new is read) or an ``owner/name`` already stored."""
+    path = Path(repo).expanduser()
+    if path.is_dir():
+        from prhub.sync import sync
+
+        result = sync(store, path, progress=progress)
+        return result.repo.slug, path
+    if _SLUG.match(repo):
+        return store.repository(repo).slug, None  # NotFoundError when it was never synced
+    raise UsageError(f"{repo!r} is neither a local clone nor an owner/name already in the store")
+
+
+def settings_for(config: Path | None, repo_root: Path | None) -> Settings:
+    return load(config, repo_root)
+
+
+def choose_period(week: str | None, month: str | None, since: str | None, until: str | None, tz: str) -> Period:
+    """--week, --month or --since/--until (one of them); default: the last complete ISO week."""
+    given = [name for name, value in (("--week", week), ("--month", month), ("--since", since)) if value]
+    if len(given) > 1:
+        raise UsageError(f"use only one of {', '.join(given)}")
+    if until and not since:
+        raise UsageError("--until needs --since")
+    if week:
+        return periods.week(week, tz)
+    if month:
+        return periods.month(month, tz)
+    if since:
+        return periods.between(since, until, tz)
+    return periods.last_complete_week(tz)
+
+
+def render(ctx: dict[str, Any], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(ctx, ensure_ascii=False, indent=2) + "\n"
+    if fmt == "html":
+        try:
+            from prhub.report.html import render_html
+        except ImportError:
+            raise UsageError("the HTML renderer is not available in this installation") from None
+        return render_html(ctx)
+    from prhub.report.markdown import render_markdown
+
+    return render_markdown(ctx)
+
+
+def write_every(
+    store: Store,
+    slug: str,
+    kind: str,
+    lang: str,
+    settings: Settings,
+    fmt: str,
+    out_dir: Path,
+    tz: str,
+    on_report: Callable[[dict[str, Any]], None] | None = None,
+) -> int:
+    """One file per period (``2026-04-06-to-2026-04-12.md``...) into ``out_dir``; returns how many."""
+    from prhub.report.context import iter_contexts
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UsageError(f"-o {out_dir}: not a directory (--every writes one file per period)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for ctx in iter_contexts(store, slug, kind=kind, lang=lang, settings=settings, tz=tz):
+        (out_dir / f"{ctx['period']['slug']}.{fmt}").write_text(render(ctx, fmt), encoding="utf-8")
+        count += 1
+        if on_report:
+            on_report(ctx)
+    return count
