@@ -334,7 +334,8 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
         )
         for r in results
     ]
-    prev_counts = [themes.candidate_counts(_theme_inputs(p)) for p in previous]
+    # periods before the repository's first PR would read as "nothing happened": leave them out
+    prev_counts = [themes.candidate_counts(_theme_inputs(p)) for p in previous if p]
     found, assignment = themes.group(inputs, analyzer.theme_rules, prev_counts, settings["themes"], lang)
     for r in results:
         r.theme_key = assignment.get(r.number)

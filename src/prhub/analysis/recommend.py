@@ -34,12 +34,9 @@ def _with(results: Sequence[PrResult], tag: str, min_importance: float = 0.0) ->
 
 
 def _evidence(results: Sequence[PrResult], tag: str) -> list[str]:
-    out: list[str] = []
-    for r in results:
-        for risk in r.risks:
-            if risk.tag == tag:
-                out.extend(p.strip() for p in risk.evidence.split(",") if "/" in p or "." in p)
-    return list(dict.fromkeys(p.split(" (")[0] for p in out))
+    """The files behind a tag across these PRs, first seen first."""
+    files = (path for r in results for risk in r.risks if risk.tag == tag for path in risk.files)
+    return list(dict.fromkeys(files))
 
 
 def _platform(results: Sequence[PrResult]) -> str | None:

@@ -26,6 +26,7 @@ class Risk:
     tag: str
     evidence: str  # which files or words, in the report's language
     rule: str  # the rule that fired: a glob, a regex name, a threshold
+    files: tuple[str, ...] = ()  # the files behind it, when files are the evidence
 
 
 def why(tag: str, settings: Settings, lang: str) -> str:
@@ -96,9 +97,8 @@ class RiskRules:
 
         core_hits = [p for p in paths if p in core]
         if core_hits:
-            found["core-path"] = Risk(
-                "core-path", f"{_files(core_hits)} ({'核心文件' if zh else 'core files'})", "core"
-            )
+            label = "核心文件" if zh else "core files"
+            found["core-path"] = Risk("core-path", f"{label}: {_files(core_hits)}", "core", tuple(core_hits))
 
         source_lines = sum(f.lines for f in files if self.is_source(f.path))
         source_files = sum(1 for f in files if self.is_source(f.path))
@@ -140,9 +140,7 @@ class RiskRules:
                 continue  # first match wins per tag
             hits = [p for p in paths if path_match(p)]
             if hits:
-                found[tag] = Risk(
-                    tag, _files(hits), ", ".join(rule["paths"][:1]) + (" ..." if len(rule["paths"]) > 1 else "")
-                )
+                found[tag] = Risk(tag, _files(hits), path_match.first(hits[0]) or "paths", tuple(hits))
                 continue
             if title_match is not None:
                 word = title_match.search(title)

@@ -256,12 +256,16 @@ def group(
 
 
 def trend(current: int, previous: Sequence[int]) -> str:
-    """new | rising | falling | steady, against the mean of the previous periods."""
+    """new | rising | falling | steady, against the mean of the previous periods.
+
+    Rising and falling also need the last period to agree, so "rising" never
+    comes with a smaller count than last week's.
+    """
     if not previous or sum(previous) == 0:
         return "new" if current else "steady"
     mean = sum(previous) / len(previous)
-    if current >= 1.5 * mean and current - mean >= 3:
+    if current >= 1.5 * mean and current - mean >= 3 and current > previous[0]:
         return "rising"
-    if current <= 0.6 * mean and mean - current >= 3:
+    if current <= 0.6 * mean and mean - current >= 3 and current < previous[0]:
         return "falling"
     return "steady"
