@@ -38,6 +38,7 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
 
+REFUSED_PATH = "/-/refused"
 SECURITY_HEADERS = [
     (b"content-security-policy", (content_security_policy() + "; frame-ancestors 'none'").encode("ascii")),
     (b"x-content-type-options", b"nosniff"),
@@ -57,6 +58,8 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if _suspicious(scope):  # route it nowhere: the app answers with its own 404 page
+            scope = {**scope, "path": REFUSED_PATH, "raw_path": REFUSED_PATH.encode("ascii")}
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -67,6 +70,15 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+def _suspicious(scope: Scope) -> bool:
+    """Encoded slashes or backslashes, dot segments, NULs: no page of the site has them."""
+    raw = bytes(scope.get("raw_path") or scope["path"].encode("utf-8", "replace")).lower()
+    if any(token in raw for token in (b"%2f", b"%5c", b"%00", b"\\")):
+        return True
+    segments = str(scope["path"]).split("/")
+    return any(seg in (".", "..") for seg in segments) or "\x00" in scope["path"]
 
 
 def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size: int = 128) -> SecurityHeaders:
@@ -169,8 +181,12 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
         yield
         service.close()
 
+    async def refused(request: Request) -> Response:
+        return error_response(request, 404, "no such page")
+
     routes = [
         Route("/", home),
+        Route(REFUSED_PATH, refused),
         Route("/api/repos", api_repos),
         Route("/api/{owner}/{repo}/reports/{period}", api_report),
         Route("/{owner}/{repo}/", repo_index),

@@ -1,0 +1,180 @@
+"""The HTML report: sections, charts, links, escaping and the Content-Security-Policy."""
+
+from __future__ import annotations
+
+import base64
+import copy
+import hashlib
+import json
+import re
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from prhub.period import week
+from prhub.report import build_context
+from prhub.report.html import UI, markdown_to_html, render_html, safe_url
+from prhub.store.sqlite import Store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "web_context.json"
+HEADINGS_EN = [
+    "Executive summary",
+    "Key changes",
+    "Module and theme trends",
+    "Risk observations",
+    "Key PR quick look",
+    "Follow-up recommendations",
+]
+HEADINGS_ZH = ["执行摘要", "本周重点变化", "模块与主题趋势", "风险观察", "重点 PR 速览", "后续建议"]
+
+
+@pytest.fixture()
+def ctx() -> dict[str, Any]:
+    return json.loads(FIXTURE.read_text(encoding="utf-8"))
+
+
+def test_six_sections_in_order_with_header(ctx: dict[str, Any]) -> None:
+    html = render_html(ctx)
+    positions = [html.index(f"</span>{h}</h2>") for h in HEADINGS_EN]
+    assert positions == sorted(positions)
+    assert "vllm-project/vllm" in html and "2026 W15 · 04-06 to 04-12" in html
+    assert "rule-based templates" in html  # which writer
+    assert ctx["permalink"] in html
+    tiles = re.findall(r'<div class="tile"><b>([^<]+)</b>', html)
+    assert tiles[:2] == [str(ctx["counts"]["merged_prs"]), str(ctx["counts"]["key_prs"])]
+
+
+def test_chinese_page(ctx: dict[str, Any]) -> None:
+    ctx["language"] = "zh"
+    ctx["period"]["label"] = "2026 第 15 周 · 04-06 至 04-12"
+    html = render_html(ctx)
+    assert '<html lang="zh-CN">' in html
+    for heading in HEADINGS_ZH:
+        assert f"</span>{heading}</h2>" in html
+    assert UI["zh"]["chart_history"] in html
+
+
+def test_charts_are_inline_svg_with_real_sizes(ctx: dict[str, Any]) -> None:
+    html = render_html(ctx)
+    for name in ("history", "importance", "themes", "labels", "hot_files", "risks"):
+        figure = re.search(rf'<figure class="fig-{name}">.*?</figure>', html, re.S)
+        assert figure, name
+        size = re.search(r'<svg [^>]*width="(\d+)" height="(\d+)"', figure.group(0))
+        assert size and int(size[1]) > 0 and int(size[2]) > 0
+        bars = re.findall(r'<rect [^>]*width="([\d.]+)"', figure.group(0))
+        assert bars and max(float(w) for w in bars) > 0
+    # one column per week of history, this week's highlighted
+    history = re.search(r'<figure class="fig-history">.*?</figure>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert history.count('<g class="col">') == len(ctx["history"])
+    assert history.count('fill="#e0662b"') == 1
+    assert "<script" not in html.lower() and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_key_prs_link_to_the_forge_only_over_https(ctx: dict[str, Any]) -> None:
+    by_number = {pr["number"]: pr for pr in ctx["prs"]}
+    by_number[39555]["url"] = "javascript:alert(1)"
+    by_number[40273]["url"] = "http://github.com/vllm-project/vllm/pull/40273"
+    html = render_html(ctx)
+    assert 'href="https://github.com/vllm-project/vllm/pull/39990"' in html
+    assert "pull/40273" not in html  # plain http is not a forge link
+    assert "javascript:" not in html.lower().replace("[x](javascript:alert(1))", "").replace(
+        "[click](javascript:alert(1))", ""
+    )
+    assert 'href="javascript' not in html.lower()
+    # and "#39990" in the prose becomes a link to the PR
+    assert re.search(r'<a href="https://github.com/vllm-project/vllm/pull/39990" class="pr-ref"', html)
+
+
+def test_untrusted_text_is_escaped(ctx: dict[str, Any]) -> None:
+    html = render_html(ctx)
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+    assert "<img" not in html
+    assert "mallory&lt;b&gt;" in html
+    assert "docs/&lt;img src=x onerror=alert(1)&gt;.md" in html  # the hot-file path in the SVG
+    assert "onerror=" not in re.sub(r"&lt;.*?&gt;", "", html)
+
+
+def test_prose_markdown_is_sanitised(ctx: dict[str, Any]) -> None:
+    html = render_html(ctx)
+    trends = re.search(r'<section class="card" id="trends">.*?</section>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert "<table>" in trends  # Markdown tables render
+    assert "[click](javascript:alert(1))" in trends  # the link is dropped, its text kept
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in trends
+    assert 'href="data:' not in trends
+    recommendations = re.search(r'id="recommendations">.*?</section>', html, re.S).group(0)  # type: ignore[union-attr]
+    assert '<a href="https://buildkite.com/vllm" rel="nofollow noopener noreferrer">' in recommendations
+
+
+def test_csp_pins_the_inline_stylesheet(ctx: dict[str, Any]) -> None:
+    html = render_html(ctx)
+    style = re.search(r"<style>(.*?)</style>", html, re.S).group(1)  # type: ignore[union-attr]
+    digest = base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode()
+    found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    policy = unescape(found.group(1))  # type: ignore[union-attr]
+    assert f"style-src 'sha256-{digest}'" in policy
+    assert policy.startswith("default-src 'none'") and "script-src" not in policy
+    assert " style=" not in html  # inline style attributes would be blocked by the policy
+
+
+def test_print_stylesheet(ctx: dict[str, Any]) -> None:
+    assert "@media print" in render_html(ctx)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "kept", "gone"),
+    [
+        ("[x](javascript:alert(1))", "[x](javascript:alert(1))", 'href="javascript'),
+        ("[x](JaVaScRiPt:alert(1))", "[x]", "href="),
+        ("<javascript:alert(1)>", "&lt;javascript:alert(1)&gt;", "href="),
+        ("[d](data:text/html;base64,PHNjcmlwdD4=)", "[d]", "href="),
+        ("[v](vbscript:x) [f](file:///etc/passwd)", "[v]", "href="),
+        ("![i](https://evil.example/x.png)", "i", "<img"),
+        ("<b onmouseover=alert(1)>hi</b>", "&lt;b onmouseover=alert(1)&gt;", "<b "),
+        ("[ok](https://example.com/a?b=1)", 'href="https://example.com/a?b=1"', "javascript"),
+    ],
+)
+def test_markdown_links(markdown: str, kept: str, gone: str) -> None:
+    html = str(markdown_to_html(markdown, {}))
+    assert kept in html
+    assert gone not in html
+
+
+def test_pr_numbers_link_only_when_known() -> None:
+    html = str(
+        markdown_to_html("See #12 and #13, and [#12](https://example.com/x).", {12: "https://f.example/pull/12"})
+    )
+    assert html.count('href="https://f.example/pull/12"') == 1  # not inside the existing link
+    assert "#13" in html and "pull/13" not in html
+
+
+def test_safe_url() -> None:
+    assert safe_url("https://github.com/a/b") == "https://github.com/a/b"
+    assert safe_url(" http://x.example/ ") == "http://x.example/"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil.example", "https:///x", "https://a b", None, 3):
+        assert safe_url(bad) is None
+
+
+def test_real_context_of_the_vllm_window(synced_db: Path) -> None:
+    with Store(synced_db) as store:
+        w15 = week("2026-W15")
+        contexts = {lang: build_context(store, "vllm-project/vllm", w15, lang=lang) for lang in ("en", "zh")}
+    html = render_html(contexts["en"])
+    ctx = contexts["en"]
+    assert ctx["counts"]["merged_prs"] > 100
+    for number in ctx["key_prs"]:
+        assert f'href="https://github.com/vllm-project/vllm/pull/{number}"' in html
+    assert html.count("<svg") == 6
+    assert f"<b>{ctx['counts']['merged_prs']}</b>" in html
+    zh = render_html(contexts["zh"])
+    assert "执行摘要" in zh and "2026 第 15 周" in zh
+
+
+def test_empty_lists_still_render(ctx: dict[str, Any]) -> None:
+    empty = copy.deepcopy(ctx)
+    for key in ("labels", "hot_files", "risks", "themes", "prs", "key_prs", "history", "reverts", "recommendations"):
+        empty[key] = []
+    empty["importance"]["histogram"] = []
+    html = render_html(empty)
+    assert html.count("<svg") == 6 and "Executive summary" in html

@@ -1,0 +1,187 @@
+"""The website over real HTTP: `prhub serve` in its own process, on loopback."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import run_prhub
+from gitrepo import ALICE, EPOCH, FORGE
+from test_web_support import (
+    XSS_SLUG,
+    XSS_WEEK,
+    copy_db,
+    get,
+    hostile_repo,
+    load,
+    percentile,
+    served,
+    sync_into,
+)
+
+VLLM = "vllm-project/vllm"
+W15 = "2026-04-06-to-2026-04-12"
+
+
+@pytest.fixture(scope="module")
+def site_db(synced_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The vllm window plus a hostile repository, in a copy of the shared database."""
+    tmp = tmp_path_factory.mktemp("web")
+    db = copy_db(synced_db, tmp / "site.db")
+    hostile_repo(tmp / "xss")
+    sync_into(tmp / "xss", db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def base(site_db: Path) -> Iterator[str]:
+    with served(site_db) as url:
+        yield url
+
+
+def test_index_lists_repositories(base: str) -> None:
+    page = get(base, "/")
+    assert page.status == 200 and page.headers["content-type"].startswith("text/html")
+    assert f'href="/{VLLM}/"' in page.body and f'href="/{XSS_SLUG}/"' in page.body
+    repos = json.loads(get(base, "/api/repos").body)
+    assert {r["slug"] for r in repos} == {VLLM, XSS_SLUG}
+
+
+def test_repository_page_lists_weeks_newest_first_with_figures(base: str) -> None:
+    page = get(base, f"/{VLLM}/")
+    assert page.status == 200
+    weeks = [line.split('"', 1)[0] for line in page.body.split(f'href="/{VLLM}/reports/')[1:]]
+    assert weeks == sorted(weeks, reverse=True) and W15 in weeks and len(weeks) >= 4
+    # the listing's cheap SQL count agrees with the full report
+    report = json.loads(get(base, f"/api/{VLLM}/reports/{W15}").body)
+    listed = page.body.split(f'href="/{VLLM}/reports/{W15}">', 1)[1].split("</li>", 1)[0]
+    assert f"{report['counts']['merged_prs']} merged PRs" in listed
+
+
+def test_report_page_and_language_switch(base: str) -> None:
+    en = get(base, f"/{VLLM}/reports/{W15}")
+    assert en.status == 200
+    assert "2026 W15 · 04-06 to 04-12" in en.body and "Executive summary" in en.body
+    assert f'href="/{VLLM}/reports/{W15}?lang=zh"' in en.body
+    zh = get(base, f"/{VLLM}/reports/{W15}?lang=zh")
+    assert zh.status == 200 and "执行摘要" in zh.body and "2026 第 15 周" in zh.body
+    assert f'href="/{VLLM}/reports/{W15}"' in zh.body  # and back to English
+    assert get(base, f"/{VLLM}/reports/{W15}?lang=xx").body.count("Executive summary") == 1
+
+
+def test_gzip_and_etag(base: str) -> None:
+    first = get(base, f"/{VLLM}/reports/{W15}", {"accept-encoding": "gzip"})
+    assert first.headers.get("content-encoding") == "gzip"
+    again = get(base, f"/{VLLM}/reports/{W15}", {"if-none-match": first.headers["etag"]})
+    assert again.status == 304
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/{VLLM}/reports/..%2F..%2F..%2Fetc%2Fpasswd",
+        f"/{VLLM}/reports/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/..%2F..%2Fetc/passwd",
+        "/vllm-project%2Fvllm/reports/" + W15,
+        f"/{VLLM}/reports/../../../../etc/passwd",
+        "/no-such/repo/",
+        f"/no-such/repo/reports/{W15}",
+        f"/{VLLM}/reports/2026-13-01-to-2026-13-07",
+        f"/{VLLM}/reports/2026-02-30-to-2026-03-01",
+        f"/{VLLM}/reports/2026-04-12-to-2026-04-06",
+        f"/{VLLM}/reports/2000-01-01-to-2026-01-01",
+        f"/{VLLM}/reports/{W15}<script>",
+        f"/api/{VLLM}/reports/nonsense",
+        "/api/no-such/repo/reports/" + W15,
+        "/static/../../etc/passwd",
+        "/favicon.ico",
+    ],
+)
+def test_bad_paths_are_404_pages(base: str, path: str) -> None:
+    page = get(base, path)
+    assert page.status == 404, (path, page.status)
+    assert "Traceback" not in page.body and "root:" not in page.body
+    assert "content-security-policy" in page.headers
+    if not path.startswith("/api/"):
+        assert "<h1>404</h1>" in page.body and "<script" not in page.body
+
+
+def test_security_headers(base: str) -> None:
+    for path in ("/", f"/{VLLM}/", f"/{VLLM}/reports/{W15}", f"/api/{VLLM}/reports/{W15}", f"/{VLLM}/feed.atom"):
+        headers = get(base, path).headers
+        policy = headers["content-security-policy"]
+        assert policy.startswith("default-src 'none'") and "script-src" not in policy
+        assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+
+
+def test_hostile_titles_are_escaped(base: str) -> None:
+    page = get(base, f"/{XSS_SLUG}/reports/{XSS_WEEK}")
+    assert page.status == 200
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page.body
+    assert "<script" not in page.body.lower() and "<img" not in page.body.lower()
+    assert 'href="javascript' not in page.body.lower() and 'href="data:' not in page.body.lower()
+    feed = get(base, f"/{XSS_SLUG}/feed.atom")
+    ET.fromstring(feed.body)  # well-formed despite the payloads
+
+
+def test_json_api_is_the_report_contract(base: str, vllm_window: Path, synced_db: Path, tmp_path: Path) -> None:
+    api = json.loads(get(base, f"/api/{VLLM}/reports/{W15}").body)
+    db = copy_db(synced_db, tmp_path / "cli.db")
+    cli = run_prhub("report", str(vllm_window), "--week", "2026-W15", "--format", "json", "--db", str(db))
+    assert cli.returncode == 0, cli.stderr
+    expected = json.loads(cli.stdout)
+    for ctx in (api, expected):
+        ctx["generated"].pop("at")
+    assert api == expected
+    zh = json.loads(get(base, f"/api/{VLLM}/reports/{W15}?lang=zh").body)
+    assert zh["language"] == "zh" and zh["period"]["label"].startswith("2026 第 15 周")
+
+
+def test_atom_feed(base: str) -> None:
+    feed = get(base, f"/{VLLM}/feed.atom")
+    assert feed.status == 200 and feed.headers["content-type"].startswith("application/atom+xml")
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    root = ET.fromstring(feed.body)
+    entries = root.findall("a:entry", ns)
+    assert 4 <= len(entries) <= 12
+    links = [e.find("a:link", ns).get("href") for e in entries]  # type: ignore[union-attr]
+    assert links[0].startswith(base + f"/{VLLM}/reports/")
+    assert len({e.find("a:id", ns).text for e in entries}) == len(entries)  # type: ignore[union-attr]
+
+
+def test_a_new_sync_invalidates_the_cache(tmp_path: Path) -> None:
+    repo = hostile_repo(tmp_path / "repo")
+    db = tmp_path / "live.db"
+    sync_into(repo.path, db)
+    with served(db) as url:
+        before = json.loads(get(url, f"/api/{XSS_SLUG}/reports/{XSS_WEEK}").body)
+        assert json.loads(get(url, f"/api/{XSS_SLUG}/reports/{XSS_WEEK}").body) == before  # cached
+        repo.lines("src/more.py", 10)
+        repo.commit("Add more (#3)", author=ALICE, committer=FORGE, at=EPOCH + 7200)
+        sync_into(repo.path, db)
+        after = json.loads(get(url, f"/api/{XSS_SLUG}/reports/{XSS_WEEK}").body)
+    assert after["counts"]["merged_prs"] == before["counts"]["merged_prs"] + 1
+    assert 3 in {pr["number"] for pr in after["prs"]}
+
+
+def test_report_latency_under_load(base: str) -> None:
+    """Loose sanity bounds only; bench/bench_web.py measures against the targets."""
+    uncached = []
+    for period in ("2026-03-23-to-2026-03-29", "2026-03-30-to-2026-04-05", "2026-04-13-to-2026-04-19"):
+        timings = load(base, f"/{VLLM}/reports/{period}?lang=zh", clients=1, requests=1)
+        uncached.extend(timings)
+    cached = load(base, f"/{VLLM}/reports/{W15}", clients=20, requests=400)
+    print(
+        f"\nuncached report page: max {max(uncached) * 1000:.0f} ms; cached (20 clients, {len(cached)} requests): "
+        f"p50 {statistics.median(cached) * 1000:.1f} ms, p99 {percentile(cached, 99) * 1000:.1f} ms"
+    )
+    assert len(cached) == 400
+    assert max(uncached) < 5.0
+    assert percentile(cached, 99) < 1.0
