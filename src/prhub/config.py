@@ -539,9 +539,9 @@ DEFAULTS: dict[str, Any] = {
 
 # The keys each kind of rule may carry (rules live in lists, so DEFAULTS cannot show them).
 RULE_KEYS: dict[str, dict[str, Any]] = {
-    "label_rules": _label("x"),
-    "risk_rules": _risk("x"),
-    "theme_rules": _theme("x", "x", "x"),
+    "label_rules": _label(""),
+    "risk_rules": _risk(""),
+    "theme_rules": _theme("", "", ""),
     "ai_assistants": {"name": "", "match": []},
 }
 
