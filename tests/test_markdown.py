@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from prhub.report import mdtext
 from prhub.report.markdown import render_markdown
 from prhub.report.phrases import HEADINGS, SECTION_KEYS
+from prhub.report.prose import percent
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -30,7 +31,10 @@ HOSTILE = [
 
 
 def load(name: str, lang: str = "en") -> dict[str, Any]:
-    ctx = json.loads((FIXTURES / f"context_{name}.json").read_text(encoding="utf-8"))
+    path = FIXTURES / f"context_{name}_{lang}.json"
+    if not path.exists():
+        path = FIXTURES / f"context_{name}.json"
+    ctx = json.loads(path.read_text(encoding="utf-8"))
     ctx["language"] = lang
     return ctx
 
@@ -69,11 +73,16 @@ def test_header_facts(lang: str) -> None:
 def test_extras_are_compact_and_factual() -> None:
     ctx = load("busy")
     extras = render_markdown(ctx).split(f"## {HEADINGS['en']['extras']}\n\n", 1)[1]
-    assert "Wentao Ye (7)" in extras
-    assert "Injae Ryou (#39471)" in extras
-    assert "13 PRs (7.1%)" in extras
-    assert "#39512" in extras and "reverts #38577" in extras
-    assert "previous 170, +12" in extras
+    top = ctx["contributors"]["top"][0]
+    assert f"{top['name']} ({top['prs']})" in extras
+    first = ctx["contributors"]["first_time"][0]
+    assert f"{mdtext.text(first['name'])} (#{first['prs'][0]}" in extras
+    assert f"First-time contributors ({ctx['counts']['first_time_authors']})" in extras
+    assert f"{ctx['ai_assisted']['count']} PRs ({percent(ctx['ai_assisted']['share'])}%)" in extras
+    revert = next(r for r in ctx["reverts"] if r["reverts_pr"])
+    assert f"#{revert['number']}" in extras and f"reverts #{revert['reverts_pr']}" in extras
+    delta = ctx["deltas"]["merged_prs"]
+    assert f"previous {delta['previous']}, −{-delta['change']}" in extras
     assert len(extras.splitlines()) == 5
 
 

@@ -1,4 +1,10 @@
-"""The report prose, over hand-made contexts: busy, quiet and empty weeks, en and zh."""
+"""The report prose over sample contexts, in en and zh.
+
+context_busy*.json is the real 2026-W15 context of the vllm window
+(``prhub report <window> --week 2026-W15 --format json [--lang zh]``, with
+"sections" removed so the prose is written here, and each PR's file list cut
+to three); context_quiet.json and context_empty.json are made by hand.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,19 @@ from typing import Any
 
 import pytest
 
+from prhub.report import mdtext
 from prhub.report.phrases import HEADINGS, PHRASES, RECOMMENDATIONS, RISK_NAMES, SECTION_KEYS
-from prhub.report.prose import recommendation_text, write_sections
+from prhub.report.prose import Facts, percent, recommendation_text, write_sections
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
 def load(name: str, lang: str = "en") -> dict[str, Any]:
-    ctx = json.loads((FIXTURES / f"context_{name}.json").read_text(encoding="utf-8"))
+    """A sample context in `lang`: its own zh file when there is one, else the en one relabelled."""
+    path = FIXTURES / f"context_{name}_{lang}.json"
+    if not path.exists():
+        path = FIXTURES / f"context_{name}.json"
+    ctx = json.loads(path.read_text(encoding="utf-8"))
     ctx["language"] = lang
     return ctx
 
@@ -47,7 +58,7 @@ def test_busy_summary_carries_the_headline_facts(lang: str) -> None:
     top_risk = max(ctx["risks"], key=lambda r: r["count"])
     assert RISK_NAMES[lang][top_risk["tag"]] in summary and str(top_risk["count"]) in summary
     assert str(ctx["counts"]["authors"]) in summary
-    assert "7.1%" in summary  # the AI-assisted share, 0.071
+    assert f"{percent(ctx['ai_assisted']['share'])}%" in summary
 
 
 def test_key_changes_name_three_themes_with_their_prs(lang: str) -> None:
@@ -67,9 +78,16 @@ def test_trends_table_has_a_row_per_theme(lang: str) -> None:
     text = write_sections(ctx)["trends"]
     rows = [line for line in text.splitlines() if line.startswith("| ") and "---" not in line]
     assert len(rows) == len(ctx["themes"]) + 1  # the header row, then one per theme
-    falling = next(t for t in ctx["themes"] if t["trend"] == "falling")
-    row = next(r for r in rows if r.startswith(f"| {falling['name']} |"))
-    assert str(falling["previous_count"]) in row and str(len(falling["prs"])) in row
+    facts = Facts(ctx)
+    for theme in ctx["themes"]:
+        row = next(r for r in rows if r.startswith(f"| {mdtext.text(theme['name'])} |"))
+        assert str(len(theme["prs"])) in row
+        trend, previous = facts.theme_trend(theme)
+        if previous is not None:
+            assert str(previous) in row
+    # a theme that moved is named, with the words of its direction
+    moved = [t for t in ctx["themes"] if t["trend"] in ("rising", "falling", "new")]
+    assert moved and all(mdtext.text(t["name"]) in text.split("|", 1)[0] for t in moved)
 
 
 def test_risks_are_ranked_with_evidence(lang: str) -> None:
@@ -80,8 +98,14 @@ def test_risks_are_ranked_with_evidence(lang: str) -> None:
     assert positions == sorted(positions)
     bullets = [line for line in text.splitlines() if line.startswith("- ")]
     assert len(bullets) == 3
-    # the evidence of the most important missing-tests PR is quoted
-    assert "1573 source lines changed" in text
+    # each top risk quotes the evidence of its most important PR
+    importance = {p["number"]: p["importance"] for p in ctx["prs"]}
+    prs = {p["number"]: p for p in ctx["prs"]}
+    ranked = sorted(ctx["risks"], key=lambda r: -r["count"])[:3]
+    for risk, bullet in zip(ranked, bullets, strict=True):
+        first = max(risk["prs"], key=lambda n: (importance[n], -n))
+        evidence = next(r["evidence"] for r in prs[first]["risks"] if r["tag"] == risk["tag"])
+        assert f"#{first}" in bullet and mdtext.text(evidence.split(", ")[0]) in bullet
 
 
 def test_key_pr_quick_look(lang: str) -> None:
@@ -95,7 +119,7 @@ def test_key_pr_quick_look(lang: str) -> None:
         assert f"[#{number}]({pr['url']})" in entry
         assert f"**{pr['importance']:.1f}**" in entry
         assert pr["author"] in entry
-    assert ctx["prs"][0]["score"]["reason"] in text
+    assert mdtext.text(ctx["prs"][0]["score"]["reason"]) in text
 
 
 def test_review_conclusion_is_shown_when_present(lang: str) -> None:
@@ -181,8 +205,9 @@ def test_a_revert_spike_is_called_out(lang: str) -> None:
 
 def test_rising_and_falling_volume_read_differently() -> None:
     ctx = load("busy")
+    ctx["deltas"]["merged_prs"] = {"current": 180, "previous": 170, "change": 10}
     up = write_sections(ctx)["summary"]
-    ctx["deltas"]["merged_prs"] = {"current": 182, "previous": 200, "change": -18}
+    ctx["deltas"]["merged_prs"] = {"current": 180, "previous": 200, "change": -18}
     down = write_sections(ctx)["summary"]
     assert re.search(r"rose|more than", up) and not re.search(r"fell|fewer", up)
     assert re.search(r"fell|fewer", down) and "18" in down and "200" in down
@@ -190,8 +215,12 @@ def test_rising_and_falling_volume_read_differently() -> None:
 
 def test_busiest_week_of_the_history() -> None:
     ctx = load("busy")
-    ctx["counts"]["merged_prs"] = 250
-    assert "busiest" in write_sections(ctx)["summary"] or "more than in any other" in write_sections(ctx)["summary"]
+    weeks = [("2026-03-09", 150), ("2026-03-16", 170), ("2026-03-23", 166), ("2026-03-30", 176), ("2026-04-06", 180)]
+    ctx["history"] = [{"start": start, "merged_prs": n} for start, n in weeks]
+    summary = write_sections(ctx)["summary"]
+    assert "busiest" in summary or "more than in any other" in summary
+    trends = write_sections(ctx)["trends"]
+    assert "150 to 180" in trends
 
 
 def test_every_phrase_exists_in_both_languages() -> None:

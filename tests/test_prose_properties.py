@@ -188,6 +188,7 @@ def contexts(draw: st.DrawFn) -> dict[str, Any]:
                 "paths": draw(st.lists(texts, max_size=2)),
                 "reverts": draw(st.lists(st.integers(1, 99_999), max_size=2)),
                 "trend": draw(st.sampled_from(["rising", "new", None])),
+                "count": draw(st.none() | st.integers(0, 50)),
                 "text": draw(st.none() | texts),
             }
             for _ in range(draw(st.integers(0, 4)))

@@ -97,9 +97,16 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
     if first:
         shown = []
         for person in first[:10]:
-            prs = ", ".join(f"#{n}" for n in ints(person.get("prs"))[:3])
+            prs = ("、" if zh else ", ").join(f"#{n}" for n in ints(person.get("prs"))[:3])
             shown.append(counted(mdtext.text(person["name"]), prs) if prs else mdtext.text(person["name"]))
-        lines.append(f"**首次贡献者**：{sep.join(shown)}" if zh else f"**First-time contributors:** {sep.join(shown)}")
+        total = as_int(as_dict(ctx.get("counts")).get("first_time_authors"))
+        total = total if total is not None and total >= len(first) else len(first)
+        if len(first) > len(shown):
+            shown.append("……" if zh else "…")
+        if zh:
+            lines.append(f"**首次贡献者（{total} 位）**：{sep.join(shown)}")
+        else:
+            lines.append(f"**First-time contributors ({total}):** {sep.join(shown)}")
 
     ai = as_dict(ctx.get("ai_assisted"))
     ai_count, share = as_int(ai.get("count")), as_num(ai.get("share"))

@@ -65,3 +65,14 @@ def shorten(value: object, limit: int = 80) -> str:
     if cut <= 0:
         return line
     return line[:cut].rstrip(" ,;:-") + "…"
+
+
+def shorten_items(value: object, limit: int = 60) -> str:
+    """A comma-separated list (of paths, say) cut after the items that fit, never inside one."""
+    items = one_line(value).split(", ")
+    kept: list[str] = []
+    for item in items:
+        if kept and len(", ".join([*kept, item])) > limit:
+            return ", ".join(kept) + "…"
+        kept.append(item)
+    return shorten(", ".join(kept), limit)

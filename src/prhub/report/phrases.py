@@ -324,10 +324,6 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "sum.files_one": [
             "The most-touched file was {first} ({first_n}).",
         ],
-        "sum.risk_why": [
-            "The dominant risk is {tag}, on {count}: {why}.",
-            "{tag_cap} is the most common risk, with {count} ({why}).",
-        ],
         "sum.risk": [
             "The dominant risk is {tag}, on {count}.",
             "{tag_cap} is the most common risk tag, with {count}.",
@@ -342,7 +338,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "{ai} ({pct}%) credit an AI assistant as co-author",
             "AI assistants are named as co-authors on {ai} ({pct}%)",
         ],
-        "sum.reverts": ["{reverts} reverted earlier work"],
+        "sum.reverts": ["{reverts} undid earlier work", "there were {reverts}"],
         # -- key changes
         "kc.none": [
             "Nothing merged {this}, so there are no changes to highlight.",
@@ -355,6 +351,8 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "kc.trend_new": [", new {this}"],
         "kc.trend_rising": [", up from {prev_n}", ", rising from {prev_n}"],
         "kc.trend_falling": [", down from {prev_n}"],
+        "kc.trend_rising_bare": [", rising", ", a rising theme"],
+        "kc.trend_falling_bare": [", falling", ", cooling down"],
         "kc.trend_steady": [", about as many as before", ", steady"],
         "kc.reps": [
             "Representative changes: {prs}.",
@@ -396,6 +394,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "tr.new": ["New {this}: {themes}.", "Themes appearing for the first time: {themes}."],
         "tr.rising": ["Rising: {themes}.", "Growing: {themes}."],
         "tr.falling": ["Cooling down: {themes}.", "Falling: {themes}."],
+        "tr.rest_steady": ["The other themes held steady.", "Everything else held steady."],
         "tr.flat": [
             "No theme moved much compared with {prev}.",
             "The mix of themes looks much like {prev}.",
@@ -405,6 +404,8 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "tr.row_rising": ["{count}, up from {prev_n}; {kind}"],
         "tr.row_falling": ["{count}, down from {prev_n}; {kind}"],
         "tr.row_steady": ["{count}, steady; {kind}"],
+        "tr.row_rising_bare": ["{count}, rising; {kind}"],
+        "tr.row_falling_bare": ["{count}, falling; {kind}"],
         "tr.row_plain": ["{count}; {kind}"],
         "tr.kind_mostly": ["mostly {kind}"],
         "tr.kind_mix": ["{kind} and {kind2}"],
@@ -542,10 +543,6 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "sum.files_one": [
             "改动最集中的文件是 {first}（{first_n}）。",
         ],
-        "sum.risk_why": [
-            "最突出的风险是{tag}，涉及 {count}（{why}）。",
-            "风险标签中{tag}最多，共 {count}：{why}。",
-        ],
         "sum.risk": [
             "最突出的风险是{tag}，涉及 {count}。",
             "风险标签中{tag}最多，共 {count}。",
@@ -570,6 +567,8 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "kc.trend_new": ["，{this}新出现"],
         "kc.trend_rising": ["，{prev}为 {prev_n} 个", "，高于{prev}的 {prev_n} 个"],
         "kc.trend_falling": ["，低于{prev}的 {prev_n} 个"],
+        "kc.trend_rising_bare": ["，呈上升趋势", "，热度在上升"],
+        "kc.trend_falling_bare": ["，有所回落", "，热度在下降"],
         "kc.trend_steady": ["，与之前大致持平", "，保持平稳"],
         "kc.reps": [
             "代表性改动：{prs}。",
@@ -610,6 +609,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "tr.new": ["{this}新出现的主题：{themes}。", "首次出现的主题：{themes}。"],
         "tr.rising": ["上升：{themes}。", "升温的方向：{themes}。"],
         "tr.falling": ["回落：{themes}。", "降温的方向：{themes}。"],
+        "tr.rest_steady": ["其余主题保持平稳。", "其他方向大体持平。"],
         "tr.flat": [
             "与{prev}相比，各主题变化不大。",
             "主题分布与{prev}大体相同。",
@@ -619,6 +619,8 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "tr.row_rising": ["{count}，{prev}为 {prev_n} 个；{kind}"],
         "tr.row_falling": ["{count}，{prev}为 {prev_n} 个；{kind}"],
         "tr.row_steady": ["{count}，保持平稳；{kind}"],
+        "tr.row_rising_bare": ["{count}，呈上升趋势；{kind}"],
+        "tr.row_falling_bare": ["{count}，有所回落；{kind}"],
         "tr.row_plain": ["{count}；{kind}"],
         "tr.kind_mostly": ["以{kind}为主"],
         "tr.kind_mix": ["{kind}与{kind2}"],

@@ -39,7 +39,7 @@ from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, strs
 __all__ = ["SECTION_KEYS", "recommendation_text", "write_sections"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_LATINISH = re.compile(r"[A-Za-z0-9#%+]")
+_LATINISH = re.compile(r"[A-Za-z0-9#%+`\[]")  # not "*": a space inside ** would break the bold
 _FORMATTER = string.Formatter()
 
 
@@ -161,7 +161,11 @@ class Facts:
         self.hot_files = [hf for hf in as_dicts(ctx.get("hot_files")) if isinstance(hf.get("path"), str)]
         self.risks = [rk for rk in as_dicts(ctx.get("risks")) if isinstance(rk.get("tag"), str)]
         self.deltas = as_dict(ctx.get("deltas"))
-        self.history = as_dicts(ctx.get("history"))
+        history = as_dicts(ctx.get("history"))
+        # weeks before the repository's first PR are not quiet weeks: drop the leading empty ones
+        while history and not as_int(history[0].get("merged_prs")):
+            history = history[1:]
+        self.history = history
 
     def seed(self) -> str:
         repo = as_dict(self.ctx.get("repo")).get("slug", "")
@@ -185,6 +189,22 @@ class Facts:
             return (-sum(self.importance(n) for n in numbers), -len(numbers), str(theme.get("name", "")))
 
         return sorted((t for t in self.themes if isinstance(t.get("name"), str)), key=weight)
+
+    def theme_trend(self, theme: dict[str, Any]) -> tuple[str | None, int | None]:
+        """The theme's trend, and the previous count when it agrees with the trend.
+
+        The trend may compare with several earlier periods, so the previous
+        count is quoted only where it tells the same story ("up from 8" under
+        "rising"), never where the two would contradict each other.
+        """
+        trend = theme.get("trend")
+        if trend not in ("new", "rising", "falling", "steady"):
+            return None, None
+        previous, current = as_int(theme.get("previous_count")), len(self.theme_numbers(theme))
+        agrees = previous is not None and (
+            (trend == "rising" and current > previous) or (trend == "falling" and current < previous)
+        )
+        return str(trend), previous if agrees else None
 
     def representatives(self, theme: dict[str, Any], limit: int = 3) -> list[int]:
         chosen = ints(theme.get("representative_prs"))
@@ -403,9 +423,7 @@ class Writer:
         top = max(risks, key=lambda rk: rk["count"])
         name = self.risk_name(top["tag"])
         values = {"tag": name, "tag_cap": capitalize(name), "count": self.prs_count(top["count"])}
-        why = top.get("why")
-        if isinstance(why, str) and why.strip():
-            return self.v.say("sum.risk_why", why=mdtext.text(why.rstrip(".。 ")), **values)
+        # the rule itself is spelled out under Risk observations; here the count is enough
         return self.v.say("sum.risk", **values)
 
     def _summary_extras(self) -> str:
@@ -449,14 +467,12 @@ class Writer:
         return "\n\n".join(self._theme_paragraph(t) for t in themes)
 
     def _trend_clause(self, theme: dict[str, Any], prefix: str) -> str:
-        trend, previous = theme.get("trend"), as_int(theme.get("previous_count"))
-        if trend == "new":
-            return self.v.say(f"{prefix}_new")
-        if trend in ("rising", "falling") and previous is not None:
-            return self.v.say(f"{prefix}_{trend}", prev_n=previous)
-        if trend == "steady":
-            return self.v.say(f"{prefix}_steady")
-        return ""
+        trend, previous = self.f.theme_trend(theme)
+        if trend is None:
+            return ""
+        if previous is None:
+            return self.v.say(f"{prefix}_{trend}" + ("_bare" if trend in ("rising", "falling") else ""))
+        return self.v.say(f"{prefix}_{trend}", prev_n=previous)
 
     def _theme_paragraph(self, theme: dict[str, Any]) -> str:
         f, v = self.f, self.v
@@ -535,8 +551,8 @@ class Writer:
             if mdtext.text(name) not in by_trend["new"]:
                 by_trend["new"].append(mdtext.text(name))
         lines = [v.say(f"tr.{trend}", themes=v.join(names)) for trend, names in by_trend.items() if names]
-        if not lines and named and any(t.get("trend") == "steady" for t in named):
-            lines.append(v.say("tr.flat"))
+        if named and any(t.get("trend") == "steady" for t in named):
+            lines.append(v.say("tr.rest_steady" if lines else "tr.flat"))
         return v.sentences(lines)
 
     def _trend_table(self) -> str:
@@ -554,10 +570,10 @@ class Writer:
                 kind = v.say("tr.kind_mostly", kind=mix[0])
             else:
                 kind = v.say("tr.kind_mix", kind=mix[0], kind2=mix[1])
-            trend, previous = theme.get("trend"), as_int(theme.get("previous_count"))
-            key = f"tr.row_{trend}" if trend in ("new", "steady") else "tr.row_plain"
-            if trend in ("rising", "falling") and previous is not None:
-                key = f"tr.row_{trend}"
+            trend, previous = f.theme_trend(theme)
+            key = f"tr.row_{trend}" if trend else "tr.row_plain"
+            if trend in ("rising", "falling") and previous is None:
+                key += "_bare"
             what = v.say(key, count=self.prs_count(len(numbers)), prev_n=previous, kind=kind)
             reps = ("、" if self.lang == "zh" else ", ").join(self.ref(n) for n in f.representatives(theme))
             cells = [mdtext.cell(self.theme_name(theme)), mdtext.cell(what), mdtext.cell(reps)]
@@ -624,7 +640,7 @@ class Writer:
         for n in f.by_importance(ints(risk.get("prs")))[:3]:
             evidence = f.evidence(n, tag)
             if evidence:
-                shown = mdtext.text(mdtext.shorten(evidence, 70))
+                shown = mdtext.text(mdtext.shorten_items(evidence, 60))
                 carriers.append(f"{self.ref(n)}（{shown}）" if self.lang == "zh" else f"{self.ref(n)} ({shown})")
             else:
                 carriers.append(self.ref(n))
@@ -769,6 +785,10 @@ def recommendation_text(rec: dict[str, Any], lang: str) -> str:
     if len(numbers) > 6:
         shown.append("其他 PR" if lang == "zh" else "others")
     prs = voice.join(shown)
+    total = as_int(rec.get("count"))
+    if total is not None and total > len(numbers) and numbers:
+        # the structured item lists the first few PRs; say how many it stands for
+        prs = f"{prs} 等 {total} 个 PR" if lang == "zh" else f"{prs} ({total} in all)"
     if kind not in table or kind in ("unknown", "unknown_no_prs") or not numbers and kind != "watch-theme":
         own = rec.get("text")
         if isinstance(own, str) and own.strip():
