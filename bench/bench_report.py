@@ -1,0 +1,148 @@
+"""Report speed and importance calibration on the whole vllm history.
+
+    python bench/bench_report.py [--db FILE] [--repo /tmp/vllm-full] [--calibration docs/calibration.md]
+
+Syncs the clone into the database when needed (a new file: ~15 s), then
+measures one week's report (context + Markdown) and every weekly report of the
+history (the work of ``prhub report --every week``), and prints the
+distribution of weekly mean importance and key-PR share over all weeks;
+``--calibration`` also writes it as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from prhub.period import week
+from prhub.report import build_context, iter_contexts
+from prhub.report.markdown import render_markdown
+from prhub.store.sqlite import Store
+from prhub.sync import sync
+
+BUSY = 20  # weeks with fewer merged PRs (the project's first months) are left out of the calibration
+
+
+def quantiles(values: list[float]) -> str:
+    if len(values) < 2:
+        return "n/a"
+    q = statistics.quantiles(values, n=10)
+    median = statistics.median(values)
+    return f"min {min(values):.2f} · p10 {q[0]:.2f} · median {median:.2f} · p90 {q[8]:.2f} · max {max(values):.2f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=Path("/tmp/prhub-bench-report.db"))
+    parser.add_argument("--repo", type=Path, default=Path("/tmp/vllm-full"))
+    parser.add_argument("--week", default="2026-W15")
+    parser.add_argument("--calibration", type=Path, default=None, help="Write the calibration table here.")
+    args = parser.parse_args()
+
+    with Store(args.db) as store:
+        started = time.perf_counter()
+        result = sync(store, args.repo)
+        print(f"sync: {result.new_commits} new commits in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        slug = result.repo.slug
+
+        timings = []
+        for _ in range(3):
+            started = time.perf_counter()
+            ctx = build_context(store, slug, week(args.week))
+            render_markdown(ctx)
+            timings.append(time.perf_counter() - started)
+        one = min(timings)
+
+        started = time.perf_counter()
+        weeks = []
+        for ctx in iter_contexts(store, slug, kind="week"):
+            render_markdown(ctx)
+            weeks.append(ctx)
+        every = time.perf_counter() - started
+
+    busy = [c for c in weeks if c["counts"]["merged_prs"] >= BUSY]
+    means = [c["importance"]["mean"] for c in busy]
+    shares = [c["counts"]["key_prs"] / c["counts"]["merged_prs"] for c in busy]
+    all_prs = sum(c["counts"]["merged_prs"] for c in busy)
+    all_key = sum(c["counts"]["key_prs"] for c in busy)
+    themes = [len(c["themes"]) for c in busy]
+    w = next((c for c in weeks if c["period"]["label"].startswith(args.week.replace("-", " "))), ctx)
+
+    lines = [
+        f"one-week report ({args.week}, context + Markdown): {one * 1000:.0f} ms (best of 3)",
+        f"every weekly report ({len(weeks)} weeks, context + Markdown): {every:.1f} s",
+        f"calibration over {len(busy)} weeks with >= {BUSY} merged PRs ({all_prs} PRs):",
+        f"  weekly mean importance: {quantiles(means)}",
+        f"  weekly key share:       {quantiles(shares)}",
+        f"  key PRs overall: {all_key}/{all_prs} = {all_key / max(1, all_prs):.1%}",
+        f"  themes per week: {quantiles([float(t) for t in themes])}",
+        f"{args.week}: {w['counts']['merged_prs']} PRs, {w['counts']['key_prs']} key, mean {w['importance']['mean']}",
+    ]
+    print("\n".join(lines))
+    if args.calibration:
+        args.calibration.write_text(calibration_doc(busy, lines), encoding="utf-8")
+    return 0
+
+
+def calibration_doc(busy: list[dict], lines: list[str]) -> str:
+    by_year: dict[str, list[dict]] = {}
+    for c in busy:
+        by_year.setdefault(c["period"]["start"][:4], []).append(c)
+    rows = []
+    for year, items in sorted(by_year.items()):
+        prs = sum(c["counts"]["merged_prs"] for c in items)
+        key = sum(c["counts"]["key_prs"] for c in items)
+        mean = statistics.fmean(c["importance"]["mean"] for c in items)
+        rows.append(f"| {year} | {len(items)} | {prs / len(items):.0f} | {mean:.2f} | {key / prs:.1%} |")
+    hist = [0] * 10
+    for c in busy:
+        for b, bucket in enumerate(c["importance"]["histogram"]):
+            hist[b] += bucket["count"]
+    total = sum(hist) or 1
+    hist_rows = [f"| {b}-{b + 1} | {n} | {n / total:.1%} |" for b, n in enumerate(hist)]
+    recent = busy[-12:]
+    recent_rows = [
+        f"| {c['period']['label']} | {c['counts']['merged_prs']} | {c['counts']['key_prs']} | "
+        f"{c['importance']['mean']} | {', '.join(t['name'] for t in c['themes'][:4])} |"
+        for c in recent
+    ]
+    return "\n".join(
+        [
+            "# Importance calibration",
+            "",
+            "Generated by `python bench/bench_report.py --calibration docs/calibration.md` on the whole vllm",
+            "history (`/work/shared/datasets/vllm-history.jsonl.gz`, 20,049 commits). The target: a typical",
+            "week's mean importance about 4.5-5, and about one PR in ten key (>= 6.0). The weights are the",
+            "defaults of `[importance]` (docs/configuration.md).",
+            "",
+            "```",
+            *lines,
+            "```",
+            "",
+            "## By year",
+            "",
+            "| Year | Weeks | PRs per week | Mean of weekly means | Key share |",
+            "| --- | --- | --- | --- | --- |",
+            *rows,
+            "",
+            "## Importance of every PR",
+            "",
+            "| Bucket | PRs | Share |",
+            "| --- | --- | --- |",
+            *hist_rows,
+            "",
+            "## The last 12 weeks",
+            "",
+            "| Week | PRs | Key | Mean | Top themes |",
+            "| --- | --- | --- | --- | --- |",
+            *recent_rows,
+            "",
+        ]
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
