@@ -26,7 +26,11 @@ LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS)
 _HEADER_TOKENS = len(_FIELDS)
 _MARK = b"\x1e"
 _CHUNK = 1 << 20
-_QUEUED_CHUNKS = 64  # at most this many chunks (MiB) wait between git and the parser
+_QUEUED_CHUNKS = 64  # at most this many chunks wait between git and the parser
+# git writes in pieces of a few hundred bytes; the reader gathers them into chunks of
+# up to this size, so the queue holds megabytes (git keeps running while the store
+# writes a batch) and not a few dozen small pieces (git would stall on the full pipe)
+_GATHER = 256 << 10
 
 
 def log_command(rev_range: str) -> list[str]:
@@ -342,8 +346,15 @@ class GitRepo:
 
         def read_stdout() -> None:
             try:
+                gathered = bytearray()
                 while chunk := stdout.read1(_CHUNK):
-                    chunks.put(chunk)
+                    gathered += chunk
+                    # hand over at once when the parser is idle, else gather a bigger chunk
+                    if len(gathered) >= _GATHER or chunks.empty():
+                        chunks.put(bytes(gathered))
+                        gathered.clear()
+                if gathered:
+                    chunks.put(bytes(gathered))
             except (OSError, ValueError):  # closed because the consumer stopped early
                 pass
             finally:
