@@ -203,7 +203,9 @@ def main() -> None:
     print(table(floor, window_git, sync, driller, incremental, total, a.runs))
 
 
-def table(floor: Measure, window_git: Measure, sync: Measure, driller: Measure, inc: Measure, total: int, runs: int) -> str:
+def table(
+    floor: Measure, window_git: Measure, sync: Measure, driller: Measure, inc: Measure, total: int, runs: int
+) -> str:
     git_median = statistics.median(floor.seconds)
     sync_median = statistics.median(sync.seconds)
     per_commit = statistics.median(driller.seconds) / driller.commits
