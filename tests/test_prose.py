@@ -275,3 +275,29 @@ def test_recommendation_text_with_an_unknown_kind(lang: str) -> None:
 def test_recommendation_text_lists_long_pr_lists_briefly() -> None:
     text = recommendation_text({"kind": "add-tests", "prs": list(range(1, 20))}, "en")
     assert "#6" in text and "#7" not in text and "others" in text
+
+
+def test_the_first_period_of_the_history_claims_no_change(lang: str) -> None:
+    ctx = load("busy", lang)
+    ctx["deltas"]["merged_prs"] = {"current": 180, "previous": 0, "change": 180}
+    ctx["history"] = [{"start": "2026-03-30", "merged_prs": 0}, {"start": "2026-04-06", "merged_prs": 180}]
+    for theme in ctx["themes"]:
+        theme["trend"], theme["previous_count"] = "new", 0
+    ctx["counts"]["first_time_authors"] = ctx["counts"]["authors"]
+    sections = write_sections(ctx)
+    assert ("more than" not in sections["summary"]) if lang == "en" else ("多了" not in sections["summary"])
+    assert ("new to the synced history" in sections["summary"]) if lang == "en" else ("首次出现" in sections["summary"])
+    assert (
+        ("every theme is new" in sections["trends"]) if lang == "en" else ("所有主题都是首次出现" in sections["trends"])
+    )
+    assert (
+        ("new this week" not in sections["key_changes"]) if lang == "en" else ("新出现" not in sections["key_changes"])
+    )
+
+
+def test_tied_hot_files_are_not_ranked(lang: str) -> None:
+    ctx = load("busy", lang)
+    ctx["hot_files"] = [{"path": "a.py", "prs": 9}, {"path": "b.py", "prs": 9}, {"path": "c.py", "prs": 4}]
+    summary = write_sections(ctx)["summary"]
+    assert "`a.py`" in summary and "`b.py`" in summary
+    assert "ahead of" not in summary and "drew the most" not in summary and "被改动得最多" not in summary

@@ -290,13 +290,14 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "That is {change} fewer than {prev} ({previous}).",
             "Volume fell by {change} from {prev}, which had {previous}.",
         ],
+        "sum.delta_from_zero": ["{prev} had none."],
         "sum.delta_same": [
             "The count matches {prev} exactly.",
             "That is the same number as {prev}.",
         ],
         "sum.revert_spike": [
             "Reverts stand out: {reverts} {this}, so some recent work did not hold.",
-            "An unusual number of reverts, {reverts}, suggests some changes landed before they were ready.",
+            "An unusual number of reverts ({reverts_n}) suggests some changes landed before they were ready.",
         ],
         "sum.themes": [
             "The main lines of work were {themes}.",
@@ -324,11 +325,13 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "sum.files_one": [
             "The most-touched file was {first} ({first_n}).",
         ],
+        "sum.files_tie": ["The most-touched files were {all}.", "Changes clustered in {all}."],
         "sum.risk": [
             "The dominant risk is {tag}, on {count}.",
             "{tag_cap} is the most common risk tag, with {count}.",
         ],
         "sum.authors": ["{authors} contributed", "{authors} authored the merged work"],
+        "sum.authors_all_first": ["{authors} contributed, all of them new to the synced history"],
         "sum.authors_first": [
             "{authors} contributed, {first} of them for the first time",
             "{authors} took part, including {first} first-time contributors",
@@ -392,6 +395,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "tr.none": ["No PRs {this}, so there are no trends to read."],
         "tr.scattered": ["The PRs {this} did not group into themes, and no label or file stood out."],
         "tr.new": ["New {this}: {themes}.", "Themes appearing for the first time: {themes}."],
+        "tr.all_new": ["There is no earlier period to compare with, so every theme is new."],
         "tr.rising": ["Rising: {themes}.", "Growing: {themes}."],
         "tr.falling": ["Cooling down: {themes}.", "Falling: {themes}."],
         "tr.rest_steady": ["The other themes held steady.", "Everything else held steady."],
@@ -509,6 +513,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "比{prev}少了 {change} 个（{prev}为 {previous} 个）。",
             "较{prev}的 {previous} 个减少了 {change} 个。",
         ],
+        "sum.delta_from_zero": ["{prev}没有合并任何 PR。"],
         "sum.delta_same": [
             "与{prev}持平。",
             "数量和{prev}完全一样。",
@@ -543,11 +548,13 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "sum.files_one": [
             "改动最集中的文件是 {first}（{first_n}）。",
         ],
+        "sum.files_tie": ["改动最集中的文件是 {all}。", "改动集中在 {all}。"],
         "sum.risk": [
             "最突出的风险是{tag}，涉及 {count}。",
             "风险标签中{tag}最多，共 {count}。",
         ],
         "sum.authors": ["共有 {authors}参与", "{authors}贡献了本期合入的代码"],
+        "sum.authors_all_first": ["共有 {authors}参与，均是首次出现在已同步的历史中"],
         "sum.authors_first": [
             "共有 {authors}参与，其中 {first_n} 位是首次贡献",
             "参与者共 {authors}，包括 {first_n} 位新面孔",
@@ -607,6 +614,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "tr.none": ["{this}没有 PR，暂无趋势可言。"],
         "tr.scattered": ["{this}的 PR 没有形成主题，也没有特别集中的标签或文件。"],
         "tr.new": ["{this}新出现的主题：{themes}。", "首次出现的主题：{themes}。"],
+        "tr.all_new": ["没有更早的数据可供比较，所有主题都是首次出现。"],
         "tr.rising": ["上升：{themes}。", "升温的方向：{themes}。"],
         "tr.falling": ["回落：{themes}。", "降温的方向：{themes}。"],
         "tr.rest_steady": ["其余主题保持平稳。", "其他方向大体持平。"],

@@ -206,6 +206,9 @@ class Facts:
         )
         return str(trend), previous if agrees else None
 
+    def all_themes_new(self) -> bool:
+        return bool(self.themes) and all(t.get("trend") == "new" for t in self.themes)
+
     def representatives(self, theme: dict[str, Any], limit: int = 3) -> list[int]:
         chosen = ints(theme.get("representative_prs"))
         chosen += self.by_importance(self.theme_numbers(theme))
@@ -328,7 +331,7 @@ class Writer:
             return v.sentences(parts)
         parts = [self._opening(), self._delta()]
         if f.revert_spike():
-            parts.append(v.say("sum.revert_spike", reverts=v.count(f.reverts(), "revert")))
+            parts.append(v.say("sum.revert_spike", reverts=v.count(f.reverts(), "revert"), reverts_n=f.reverts()))
         parts += [self._summary_themes(), self._summary_labels(), self._summary_files(), self._summary_risk()]
         parts.append(self._summary_extras())
         return v.sentences(parts)
@@ -362,6 +365,9 @@ class Writer:
         change, previous = as_int(merged.get("change")), as_int(merged.get("previous"))
         if change is None or previous is None:
             return ""
+        if previous == 0 and change > 0:
+            # nothing before: either the first period of the history, or a truly empty one
+            return "" if len(self.f.history) <= 1 else capitalize(self.v.say("sum.delta_from_zero"))
         key = "sum.delta_up" if change > 0 else "sum.delta_down" if change < 0 else "sum.delta_same"
         return self.v.say(key, change=abs(change), previous=previous)
 
@@ -414,6 +420,9 @@ class Writer:
         if len(files) == 1:
             return self.v.say("sum.files_one", first=first, first_n=first_n)
         rest = self.v.join([self._counted(mdtext.code(hf["path"]), hf["prs"]) for hf in files[1:]])
+        if files[1]["prs"] >= files[0]["prs"]:  # a tie: no file "leads"
+            every = self.v.join([self._counted(mdtext.code(hf["path"]), hf["prs"]) for hf in files])
+            return self.v.say("sum.files_tie", all=every)
         return self.v.say("sum.files", first=first, first_n=first_n, rest=rest)
 
     def _summary_risk(self) -> str:
@@ -431,7 +440,9 @@ class Writer:
         clauses = []
         authors, first = as_int(f.counts.get("authors")), as_int(f.counts.get("first_time_authors"))
         if authors:
-            if first:
+            if first and first >= authors:
+                clauses.append(v.say("sum.authors_all_first", authors=v.count(authors, "person")))
+            elif first:
                 clauses.append(
                     v.say("sum.authors_first", authors=v.count(authors, "person"), first=first, first_n=first)
                 )
@@ -468,8 +479,8 @@ class Writer:
 
     def _trend_clause(self, theme: dict[str, Any], prefix: str) -> str:
         trend, previous = self.f.theme_trend(theme)
-        if trend is None:
-            return ""
+        if trend is None or (trend == "new" and self.f.all_themes_new()):
+            return ""  # with nothing earlier to compare, "new" says nothing
         if previous is None:
             return self.v.say(f"{prefix}_{trend}" + ("_bare" if trend in ("rising", "falling") else ""))
         return self.v.say(f"{prefix}_{trend}", prev_n=previous)
@@ -520,7 +531,7 @@ class Writer:
         ):
             if tags[tag] * 3 >= len(numbers) and tags[tag]:
                 reasons.append(v.say(phrase))
-        if theme.get("trend") == "new":
+        if theme.get("trend") == "new" and not f.all_themes_new():
             reasons.append(v.say("why.new"))
         elif theme.get("trend") == "rising":
             reasons.append(v.say("why.rising"))
@@ -551,6 +562,8 @@ class Writer:
             if mdtext.text(name) not in by_trend["new"]:
                 by_trend["new"].append(mdtext.text(name))
         lines = [v.say(f"tr.{trend}", themes=v.join(names)) for trend, names in by_trend.items() if names]
+        if len(named) >= 2 and f.all_themes_new():
+            return v.say("tr.all_new")
         if named and any(t.get("trend") == "steady" for t in named):
             lines.append(v.say("tr.rest_steady" if lines else "tr.flat"))
         return v.sentences(lines)
@@ -571,7 +584,7 @@ class Writer:
             else:
                 kind = v.say("tr.kind_mix", kind=mix[0], kind2=mix[1])
             trend, previous = f.theme_trend(theme)
-            key = f"tr.row_{trend}" if trend else "tr.row_plain"
+            key = f"tr.row_{trend}" if trend and not (trend == "new" and f.all_themes_new()) else "tr.row_plain"
             if trend in ("rising", "falling") and previous is None:
                 key += "_bare"
             what = v.say(key, count=self.prs_count(len(numbers)), prev_n=previous, kind=kind)
