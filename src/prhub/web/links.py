@@ -65,8 +65,9 @@ def file_segment(segment: str) -> str:
     return f"{cleaned}-{hashlib.sha1(segment.encode('utf-8', 'surrogateescape')).hexdigest()[:8]}"
 
 
-def index_name(lang: str) -> str:
-    return "index.zh.html" if lang == "zh" else "index.html"
+def index_name(lang: str, primary: str = "en") -> str:
+    """The site's primary language is index.html; the other gets index.<lang>.html beside it."""
+    return "index.html" if lang == primary else f"index.{lang}.html"
 
 
 class StaticLinks:
@@ -75,27 +76,28 @@ class StaticLinks:
     ``depth`` is how many directories the current page is below the site's root.
     """
 
-    def __init__(self, depth: int) -> None:
+    def __init__(self, depth: int, primary: str = "en") -> None:
         self.up = "../" * depth
+        self.primary = primary
 
     @staticmethod
     def repo_dir(slug: str) -> str:
         return "/".join(file_segment(s) for s in slug.split("/", 1))
 
     def home(self, lang: str) -> str:
-        return self.up + index_name(lang)
+        return self.up + index_name(lang, self.primary)
 
     def repo(self, slug: str, lang: str) -> str:
-        return f"{self.up}{self.repo_dir(slug)}/{index_name(lang)}"
+        return f"{self.up}{self.repo_dir(slug)}/{index_name(lang, self.primary)}"
 
     def report(self, slug: str, period: str, lang: str) -> str:
-        return f"{self.up}{self.repo_dir(slug)}/reports/{file_segment(period)}/{index_name(lang)}"
+        return f"{self.up}{self.repo_dir(slug)}/reports/{file_segment(period)}/{index_name(lang, self.primary)}"
 
     def feed(self, slug: str) -> str:
         return f"{self.up}{self.repo_dir(slug)}/feed.atom"
 
     def api_report(self, slug: str, period: str, lang: str) -> str:
-        suffix = ".zh.json" if lang == "zh" else ".json"
+        suffix = ".json" if lang == self.primary else f".{lang}.json"
         return f"{self.up}api/{self.repo_dir(slug)}/reports/{file_segment(period)}{suffix}"
 
     def api_repos(self) -> str:

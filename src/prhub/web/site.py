@@ -53,6 +53,7 @@ def export_site(
     if out.exists() and not out.is_dir():
         raise UsageError(f"{out} exists and is not a directory")
     writer = _Writer(out)
+    primary = langs[0]  # its pages are the index.html files a static host serves by default
     result = SiteResult()
     repos = service.overview()
     plan = {r.slug: service.weeks(service.repository(r.slug)) for r in repos}
@@ -62,8 +63,8 @@ def export_site(
         progress(0, total)
 
     for lang in langs:
-        writer.write(index_name(lang), pages.index_page(repos, StaticLinks(0), lang, langs))
-    api_links = StaticLinks(1)
+        writer.write(index_name(lang, primary), pages.index_page(repos, StaticLinks(0, primary), lang, langs))
+    api_links = StaticLinks(1, primary)
     writer.write(
         "api/repos.json",
         _json(
@@ -87,19 +88,19 @@ def export_site(
         repo_dir = StaticLinks.repo_dir(repo.slug)
         for lang in langs:
             writer.write(
-                f"{repo_dir}/{index_name(lang)}",
-                pages.repo_page(repo.slug, summary.url, weeks, StaticLinks(2), lang, langs),
+                f"{repo_dir}/{index_name(lang, primary)}",
+                pages.repo_page(repo.slug, summary.url, weeks, StaticLinks(2, primary), lang, langs),
             )
         feed_contexts: dict[str, dict[str, Any]] = {}
         for position, week in enumerate(weeks):
             for lang in langs:
                 entry = service.report(repo, week.period, lang)
                 ctx = entry.context
-                page_links = StaticLinks(4)
+                page_links = StaticLinks(4, primary)
                 html = pages.report_page(ctx, page_links, langs)
                 writer.write(page_links.report(repo.slug, week.slug, lang).removeprefix(page_links.up), html)
                 writer.write(
-                    StaticLinks(0).api_report(repo.slug, week.slug, lang),
+                    StaticLinks(0, primary).api_report(repo.slug, week.slug, lang),
                     entry.json_bytes,
                 )
                 if lang == langs[0] and position < pages.FEED_ENTRIES:
@@ -108,7 +109,7 @@ def export_site(
                 done += 1
                 if progress:
                     progress(done, total)
-        feed_links = StaticLinks(2)
+        feed_links = StaticLinks(2, primary)
         writer.write(
             f"{repo_dir}/feed.atom",
             pages.feed(repo.slug, weeks, feed_links, self_href="feed.atom", contexts=feed_contexts, lang=langs[0]),
