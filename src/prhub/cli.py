@@ -80,7 +80,11 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
     later sync reads only the commits that are new since the last one. A sync
     that is interrupted resumes where it stopped. A branch that was rewritten
     (force-pushed) is detected: the commits that left it are removed and the
-    new ones read.
+    new ones read. A bare mirror (git clone --mirror) works as well as a clone.
+
+    Commits are written in transactions of 2000 (PRHUB_SYNC_BATCH sets another
+    number); each carries its cursor, so a sync killed at any moment loses at
+    most the batch in progress, which the next sync reads again.
 
     \b
     Examples:
