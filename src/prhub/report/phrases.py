@@ -557,7 +557,7 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "sum.authors_all_first": ["共有 {authors}参与，均是首次出现在已同步的历史中"],
         "sum.authors_first": [
             "共有 {authors}参与，其中 {first_n} 位是首次贡献",
-            "参与者共 {authors}，包括 {first_n} 位新面孔",
+            "参与者共 {authors_n} 位，包括 {first_n} 位新面孔",
         ],
         "sum.direct": ["{direct}未经 PR 直接推送"],
         "sum.ai": [

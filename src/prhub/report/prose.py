@@ -444,7 +444,13 @@ class Writer:
                 clauses.append(v.say("sum.authors_all_first", authors=v.count(authors, "person")))
             elif first:
                 clauses.append(
-                    v.say("sum.authors_first", authors=v.count(authors, "person"), first=first, first_n=first)
+                    v.say(
+                        "sum.authors_first",
+                        authors=v.count(authors, "person"),
+                        authors_n=authors,
+                        first=first,
+                        first_n=first,
+                    )
                 )
             else:
                 clauses.append(v.say("sum.authors", authors=v.count(authors, "person")))
