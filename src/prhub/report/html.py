@@ -90,6 +90,7 @@ UI: dict[str, dict[str, str]] = {
         "language": "Language",
         "prs_label": "PRs",
         "reverts_n": "reverts",
+        "revert_one": "revert",
         "share": "of merged PRs",
     },
     "zh": {
@@ -151,6 +152,7 @@ UI: dict[str, dict[str, str]] = {
         "language": "语言",
         "prs_label": "个 PR",
         "reverts_n": "回滚",
+        "revert_one": "回滚",
         "share": "占合并 PR",
     },
 }
