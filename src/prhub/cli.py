@@ -2,19 +2,40 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from prhub import __version__
 from prhub.errors import PrhubError, UsageError
 from prhub.store.sqlite import Store, default_db_path
 
-err_console = Console(stderr=True, highlight=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+class _ErrConsole:
+    """stderr through rich, imported on first use: most runs never print there (rich costs ~30 ms)."""
+
+    @functools.cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False)
+
+    def print(self, *args: Any, **kwargs: Any) -> None:
+        self.console.print(*args, **kwargs)
+
+    @property
+    def is_terminal(self) -> bool:
+        return self.console.is_terminal
+
+
+err_console = _ErrConsole()
 
 DB_OPTION = click.option(
     "--db",
@@ -91,6 +112,8 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
       prhub sync ~/src/vllm
       prhub sync ~/src/vllm --branch main --db /data/prhub.db
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from prhub.sync import sync as run_sync
 
     with open_store(db) as store:
@@ -100,7 +123,7 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
-            console=err_console,
+            console=err_console.console,
             transient=True,
             disable=not show,
         ) as bar:
@@ -190,17 +213,24 @@ def report(
     from prhub.report.run import choose_period, render, resolve_repo, settings_for, write_every
 
     with open_store(db) as store:
-        show = err_console.is_terminal
-        with Progress(
-            TextColumn("[bold]syncing[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err_console,
-            transient=True,
-            disable=not show,
-        ) as bar:
-            task = bar.add_task("sync", total=None)
-            slug, root = resolve_repo(store, repo, lambda done, total: bar.update(task, completed=done, total=total))
+        if sys.stderr.isatty() and err_console.is_terminal:  # rich only where a bar can show
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            with Progress(
+                TextColumn("[bold]syncing[/]"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err_console.console,
+                transient=True,
+            ) as bar:
+                task = bar.add_task("sync", total=None)
+
+                def on_progress(done: int, total: int) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                slug, root = resolve_repo(store, repo, on_progress)
+        else:
+            slug, root = resolve_repo(store, repo)
         settings = settings_for(config, root)
         zone_name = tz or settings.timezone
         language = lang or settings.language
@@ -274,6 +304,8 @@ def site(out_dir: Path, db: Path | None, lang: str, quiet: bool) -> None:
     Example:
       prhub site public/ --db prhub.db
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from prhub.web.reports import ReportService
     from prhub.web.site import export_site
 
@@ -285,7 +317,7 @@ def site(out_dir: Path, db: Path | None, lang: str, quiet: bool) -> None:
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
-            console=err_console,
+            console=err_console.console,
             transient=True,
             disable=quiet or not err_console.is_terminal,
         ) as bar:

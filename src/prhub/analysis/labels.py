@@ -8,6 +8,7 @@ label keeps its source. Rules are an ordered list, first match wins per tag.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -104,6 +105,14 @@ class Labeller:
         self.by_tag = _tag_lookup(self.rules)
         self.path_rules = [(r, matcher(tuple(r["paths"]))) for r in self.rules if r["paths"]]
         self.kind_of = {r["name"]: r["kind"] for r in self.rules if r["kind"]}
+        self._path_hits: dict[str, tuple[int, ...]] = {}  # path -> the path rules it matches
+
+    def path_hits(self, path: str) -> tuple[int, ...]:
+        found = self._path_hits.get(path)
+        if found is None:
+            found = tuple(i for i, (_, match) in enumerate(self.path_rules) if match(path))
+            self._path_hits[path] = found
+        return found
 
     def labels(self, title: str, paths: Sequence[str], parts: TitleParts | None = None) -> list[Label]:
         parts = parts or parse_title(title)
@@ -128,9 +137,12 @@ class Labeller:
         if _REVERT.match(title) and "revert" in self.kind_of:
             found.setdefault("revert", Label("revert", "title-tag"))
         if paths:
-            for rule, match in self.path_rules:
-                hits = sum(1 for p in paths if match(p))
-                if hits and (hits == len(paths) if rule["match"] == "all" else True):
+            hits: Counter[int] = Counter()
+            for p in paths:
+                hits.update(self.path_hits(p))
+            for i, (rule, _) in enumerate(self.path_rules):
+                n = hits.get(i, 0)
+                if n and (n == len(paths) if rule["match"] == "all" else True):
                     found.setdefault(rule["name"], Label(rule["name"], "path-rule"))
         return list(found.values())
 

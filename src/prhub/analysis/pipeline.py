@@ -76,7 +76,8 @@ class PeriodAnalysis:
     core_files: frozenset[str]
     direct_commits: list[DirectCommit]
     first_time: dict[str, list[int]]  # author -> PR numbers, for authors new this period
-    previous: list[list[PrFacts]]  # the trend periods, most recent first
+    previous_count: int  # PRs merged in the period before
+    previous_labels: Counter[str]  # their labels
     history: list[tuple[Period, int]]  # the 12 periods up to this one, oldest first
     theme_names: dict[str, str] = field(default_factory=dict)
 
@@ -135,15 +136,9 @@ class Analyzer:
             return cached
         parts = parse_title(pr.title)
         paths = [f.path for f in pr.files]
-        labels = self.labeller.labels(pr.title, paths, parts)
-        kind = self.labeller.kind(labels, parts, paths, self.shape(paths))
+        labels, kind = self.labels_and_kind(pr, parts, paths)
         source = [p for p in paths if self.path_class(p) == "source"]
         names = [label.name for label in labels]
-        if "new-model" not in names and any(
-            f.status == "A" and self.risk_rules.new_model(f.path) and not self.tests(f.path) for f in pr.files
-        ):
-            labels.append(Label("new-model", "path-rule"))
-            names.append("new-model")
         facts = PrFacts(
             pr=pr,
             parts=parts,
@@ -158,23 +153,77 @@ class Analyzer:
         self._facts[pr.number] = facts
         return facts
 
+    def labels_and_kind(self, pr: StoredPr, parts: TitleParts, paths: Sequence[str]) -> tuple[list[Label], str]:
+        """The PR's labels, with ``new-model`` when it adds a model file, and its kind (from the others)."""
+        labels = self.labeller.labels(pr.title, paths, parts)
+        kind = self.labeller.kind(labels, parts, paths, self.shape(paths))
+        if all(label.name != "new-model" for label in labels) and any(
+            f.status == "A" and self.risk_rules.new_model(f.path) and not self.tests(f.path) for f in pr.files
+        ):
+            labels.append(Label("new-model", "path-rule"))
+        return labels, kind
+
+    # -- earlier periods: only what trends and deltas compare ------------------------
+    def cached_facts(self, pr: StoredPr) -> PrFacts | None:
+        cached = self._facts.get(pr.number)
+        return cached if cached is not None and cached.pr is pr else None
+
+    def theme_counts(self, prs: Iterable[StoredPr], keys: Sequence[str]) -> Counter[str]:
+        """For each of ``keys``, how many of ``prs`` have it among their candidate themes.
+
+        The same counts as the full facts would give, but only the rules of these
+        keys are tried (a previous period needs no importance, risks or other themes).
+        """
+        wanted = frozenset(keys)
+        rule_keys = wanted & self.theme_matcher.keys
+        words = [k[2:] for k in wanted - rule_keys if k.startswith("w-")]
+        counts: Counter[str] = Counter()
+        for pr in prs:
+            facts = self.cached_facts(pr)
+            if facts is not None:
+                counts.update(k for k in facts.theme_candidates if k in wanted)
+                counts.update(k for k in facts.words if k in wanted)
+                continue
+            if rule_keys:
+                parts = parse_title(pr.title)
+                paths = [f.path for f in pr.files]
+                labels, kind = self.labels_and_kind(pr, parts, paths)
+                source = [p for p in paths if self.path_class(p) == "source"]
+                names = [label.name for label in labels]
+                counts.update(self.theme_matcher.candidates(pr.title, names, source or paths, kind, rule_keys))
+            lower = pr.title.lower()
+            if any(w in lower for w in words):  # a family key is a piece of the title, lower-cased
+                counts.update(k for k in self.theme_matcher.dynamic_words(pr.title) if k in wanted)
+        return counts
+
+    def label_counts(self, prs: Iterable[StoredPr]) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for pr in prs:
+            facts = self.cached_facts(pr)
+            labels = facts.labels if facts else self.labels_and_kind(pr, parse_title(pr.title), [f.path for f in pr.files])[0]
+            counts.update(label.name for label in labels)
+        return counts
+
     # -- period-dependent ------------------------------------------------------------
-    def core_files(self, history: Iterable[StoredPr]) -> frozenset[str]:
-        """The non-test, non-doc files the most PRs touched (at least 3 PRs), or the configured globs."""
+    def core_files(self, path_prs: Counter[str]) -> frozenset[str]:
+        """The non-test, non-doc files the most PRs touched (at least 3 PRs), or the configured globs.
+
+        ``path_prs``: how many PRs of the history window touched each path.
+        """
         if self.configured_core is not None:
             return frozenset()  # configured globs are matched per file in assess
-        counts: Counter[str] = Counter()
-        for pr in history:
-            counts.update({f.path for f in pr.files if self.path_class(f.path) == "source"})
-        top = self.settings["core"]["top"]
-        return frozenset(path for path, n in counts.most_common(top) if n >= 3)
+        ranked = sorted((-n, p) for p, n in path_prs.items() if n >= 3 and self.path_class(p) == "source")
+        return frozenset(p for _, p in ranked[: self.settings["core"]["top"]])  # ties: by path, any process
 
-    def module_map(self, history: Sequence[StoredPr], current: Sequence[PrFacts]) -> modules.ModuleMap:
+    def module_map(self, path_prs: Counter[str], current: Sequence[PrFacts]) -> modules.ModuleMap:
+        """Inferred from the history window's paths (the period's own when the window is empty)."""
         if self.configured_modules is not None:
             return self.configured_modules
-        counts: Counter[str] = Counter()
-        for pr in history or [f.pr for f in current]:
-            counts.update(file.path for file in pr.files)
+        counts = path_prs
+        if not counts:
+            counts = Counter()
+            for f in current:
+                counts.update(file.path for file in f.pr.files)
         m = self.settings["modules"]
         return modules.infer(counts, m["max_depth"], m["split_share"], m["min_share"])
 
@@ -226,6 +275,10 @@ class PrSource(Protocol):
 
     def prs(self, since: int, until: int) -> list[StoredPr]: ...
 
+    def path_prs(self, since: int, until: int) -> Counter[str]:
+        """How many PRs merged in [since, until) touched each path."""
+        ...
+
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]: ...
 
     def first_merge(self, authors: Iterable[str], before: int) -> set[str]:
@@ -252,6 +305,12 @@ class MemorySource:
     def prs(self, since: int, until: int) -> list[StoredPr]:
         return self.all[bisect.bisect_left(self.times, since) : bisect.bisect_left(self.times, until)]
 
+    def path_prs(self, since: int, until: int) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for pr in self.prs(since, until):
+            counts.update({f.path for f in pr.files})
+        return counts
+
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]:
         lo, hi = bisect.bisect_left(self.direct_times, since), bisect.bisect_left(self.direct_times, until)
         return self.direct[lo:hi]
@@ -267,18 +326,28 @@ class MemorySource:
 
 
 class StoreSource:
-    """One report: reads the span it needs with a few bounded queries."""
+    """One report: reads what it needs with a few bounded queries.
+
+    The PRs themselves (files, co-authors) only for [since, until): the period
+    and the trend periods; the core-history window is read as path counts, and
+    the history chart as merge times.
+    """
 
     def __init__(self, store: Store, repo: Repository, since: int, until: int) -> None:
         self.store, self.repo = store, repo
         self.loaded = queries.load_prs(store, repo.id, since, until)
         self.span = (since, until)
         self.times = [pr.merged_at for pr in self.loaded]
+        self._merge_span = (since, until)
+        self._merge_times = self.times
 
     def prs(self, since: int, until: int) -> list[StoredPr]:
         if self.span[0] <= since and until <= self.span[1]:
             return self.loaded[bisect.bisect_left(self.times, since) : bisect.bisect_left(self.times, until)]
         return queries.load_prs(self.store, self.repo.id, since, until)
+
+    def path_prs(self, since: int, until: int) -> Counter[str]:
+        return Counter(queries.path_pr_counts(self.store, self.repo.id, since, until))
 
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]:
         return queries.direct_commits(self.store, self.repo.id, since, until)
@@ -290,38 +359,47 @@ class StoreSource:
         return queries.reverts_of(self.store, self.repo.id, numbers)
 
     def merged_count(self, since: int, until: int) -> int:
-        if self.span[0] <= since and until <= self.span[1]:
-            return bisect.bisect_left(self.times, until) - bisect.bisect_left(self.times, since)
-        return len(queries.merge_times(self.store, self.repo.id, since, until))
+        lo, hi = self._merge_span
+        if not (lo <= since and until <= hi):  # one query for the whole history chart
+            lo, hi = min(lo, since), max(hi, until)
+            self._merge_times = queries.merge_times(self.store, self.repo.id, lo, hi)
+            self._merge_span = (lo, hi)
+        times = self._merge_times
+        return bisect.bisect_left(times, until) - bisect.bisect_left(times, since)
 
 
 HISTORY_PERIODS = 12
 
 
 def span_needed(period: Period, settings: Settings) -> tuple[int, int]:
-    """The time span one report reads: core history, trend periods, and the period itself."""
+    """The time span whose PRs one report reads in full: the trend periods and the period itself."""
     trend_start = period.previous(settings["themes"]["trend_periods"]).start
-    core_start = period.start - timedelta(days=settings["core"]["history_days"])
-    history_start = period.previous(HISTORY_PERIODS - 1).start
-    return int(min(trend_start, core_start, history_start).timestamp()), int(period.end.timestamp())
+    return int(trend_start.timestamp()), int(period.end.timestamp())
+
+
+def _bounds(period: Period) -> tuple[int, int]:
+    return int(period.start.timestamp()), int(period.end.timestamp())
 
 
 def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: str = "en") -> PeriodAnalysis:
     settings = analyzer.settings
-    start, end = int(period.start.timestamp()), int(period.end.timestamp())
+    start, end = _bounds(period)
     current = [analyzer.facts(pr) for pr in source.prs(start, end)]
     core_since = int((period.start - timedelta(days=settings["core"]["history_days"])).timestamp())
-    history = source.prs(core_since, start)
-    core = analyzer.core_files(history)
-    module_map = analyzer.module_map(history, current)
+    path_prs = source.path_prs(core_since, start) if source.merged_count(core_since, start) else Counter()
+    core = analyzer.core_files(path_prs)
+    module_map = analyzer.module_map(path_prs, current)
     reverted = source.reverted_by([f.pr.number for f in current])
     results = [analyzer.assess(f, core, module_map, reverted.get(f.pr.number), lang) for f in current]
     results.sort(key=lambda r: (-r.score.value, -r.facts.pr.merged_at, r.number))
 
-    previous: list[list[PrFacts]] = []
-    for n in range(1, settings["themes"]["trend_periods"] + 1):
-        p = period.previous(n)
-        previous.append([analyzer.facts(pr) for pr in source.prs(int(p.start.timestamp()), int(p.end.timestamp()))])
+    # the trend periods, most recent first; periods before the repository's first PR
+    # would read as "nothing happened": they are left out of the trends
+    previous = [source.prs(*_bounds(period.previous(n))) for n in range(1, settings["themes"]["trend_periods"] + 1)]
+
+    def previous_counts(keys: Sequence[str]) -> list[Counter[str]]:
+        return [analyzer.theme_counts(prs, keys) for prs in previous if prs]
+
     inputs = [
         themes.ThemeInput(
             r.number,
@@ -334,9 +412,7 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
         )
         for r in results
     ]
-    # periods before the repository's first PR would read as "nothing happened": leave them out
-    prev_counts = [themes.candidate_counts(_theme_inputs(p)) for p in previous if p]
-    found, assignment = themes.group(inputs, analyzer.theme_rules, prev_counts, settings["themes"], lang)
+    found, assignment = themes.group(inputs, analyzer.theme_rules, previous_counts, settings["themes"], lang)
     for r in results:
         r.theme_key = assignment.get(r.number)
 
@@ -350,8 +426,9 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
     history_counts = []
     for n in range(HISTORY_PERIODS - 1, -1, -1):
         p = period.previous(n) if n else period
-        history_counts.append((p, source.merged_count(int(p.start.timestamp()), int(p.end.timestamp()))))
+        history_counts.append((p, source.merged_count(*_bounds(p))))
 
+    last = previous[0] if previous else []
     return PeriodAnalysis(
         period=period,
         results=results,
@@ -359,11 +436,8 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
         core_files=core,
         direct_commits=source.direct_commits(start, end),
         first_time=first_time,
-        previous=previous,
+        previous_count=len(last),
+        previous_labels=analyzer.label_counts(last),
         history=history_counts,
         theme_names={t.key: t.name for t in found},
     )
-
-
-def _theme_inputs(facts: Sequence[PrFacts]) -> list[themes.ThemeInput]:
-    return [themes.ThemeInput(f.pr.number, f.pr.title, f.pr.author, 0.0, f.theme_candidates, f.words) for f in facts]

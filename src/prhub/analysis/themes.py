@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +99,13 @@ class ThemeMatcher:
 
     def __init__(self, rules: Sequence[ThemeRule]) -> None:
         self.rules = list(rules)
+        self.keys = frozenset(r.key for r in self.rules)
+        globs: dict[str, list[str]] = {}
+        for r in self.rules:
+            globs.setdefault(r.key, []).extend(r.paths.globs)
+        self._key_paths = {key: matcher(tuple(g)) for key, g in globs.items() if g}
         self._paths: dict[str, frozenset[str]] = {}
+        self._path_key: dict[tuple[str, str], bool] = {}
         self._covered: dict[str, bool] = {}
 
     def path_keys(self, path: str) -> frozenset[str]:
@@ -107,6 +113,18 @@ class ThemeMatcher:
         if found is None:
             found = frozenset(r.key for r in self.rules if r.paths.globs and r.paths(path))
             self._paths[path] = found
+        return found
+
+    def path_hit(self, path: str, key: str) -> bool:
+        """Does a rule of ``key`` match this path? (one key: for trends, which need only a few)"""
+        known = self._paths.get(path)
+        if known is not None:
+            return key in known
+        found = self._path_key.get((path, key))
+        if found is None:
+            paths = self._key_paths.get(key)
+            found = paths is not None and paths(path)
+            self._path_key[(path, key)] = found
         return found
 
     def covered(self, word: str) -> bool:
@@ -117,20 +135,33 @@ class ThemeMatcher:
             self._covered[word] = found
         return found
 
-    def candidates(self, title: str, labels: Iterable[str], paths: Sequence[str], kind: str) -> tuple[str, ...]:
-        """The rules a PR matches, in rule order: a label, its kind, a title word, or half its files."""
+    def candidates(
+        self,
+        title: str,
+        labels: Iterable[str],
+        paths: Sequence[str],
+        kind: str,
+        only: frozenset[str] | None = None,
+    ) -> tuple[str, ...]:
+        """The rules a PR matches, in rule order: a label, its kind, a title word, or half its files.
+
+        ``only``: look at the rules of these keys alone (the answer is the same for them).
+        """
         label_set = set(labels)
         path_hits: Counter[str] = Counter()
-        for p in paths:
-            path_hits.update(self.path_keys(p))
+        if only is None:
+            for p in paths:
+                path_hits.update(self.path_keys(p))
         keys: list[str] = []
         for rule in self.rules:
-            if rule.key in keys:
+            if rule.key in keys or (only is not None and rule.key not in only):
                 continue
             hit = bool(rule.labels & label_set) or kind in rule.kinds
             if not hit and rule.words is not None and rule.words.search(title):
                 hit = True
             if not hit and paths:
+                if only is not None and rule.key not in path_hits:
+                    path_hits[rule.key] = sum(self.path_hit(p, rule.key) for p in paths)
                 hit = path_hits.get(rule.key, 0) * 2 >= len(paths)
             if hit:
                 keys.append(rule.key)
@@ -167,11 +198,15 @@ def candidate_counts(items: Iterable[ThemeInput]) -> Counter[str]:
 def group(
     items: Sequence[ThemeInput],
     rules: Sequence[ThemeRule],
-    previous: Sequence[Counter[str]],
+    previous: Sequence[Counter[str]] | Callable[[Sequence[str]], Sequence[Counter[str]]],
     options: dict[str, Any],
     lang: str = "en",
 ) -> tuple[list[Theme], dict[int, str]]:
-    """The period's themes, biggest first, and each PR's theme key (absent: no theme)."""
+    """The period's themes, biggest first, and each PR's theme key (absent: no theme).
+
+    ``previous``: the candidate counts of the earlier periods, most recent first,
+    or a function giving them for the chosen keys (only those are compared).
+    """
     by_key = {rule.key: rule for rule in rules}
     order = {rule.key: i for i, rule in enumerate(rules)}
     word_counts: Counter[str] = Counter()
@@ -227,6 +262,7 @@ def group(
             assignment[item.number] = first
 
     current = candidate_counts(items)
+    earlier = previous(chosen) if callable(previous) else previous
     themes: list[Theme] = []
     for key in chosen:
         members = [item for item in items if assignment.get(item.number) == key]
@@ -237,7 +273,7 @@ def group(
         ranked_authors = sorted(authors, key=lambda a: (-authors[a], a))
         is_dynamic = key not in by_key
         name = forms[key].most_common(1)[0][0] if is_dynamic else by_key[key].name(lang)
-        prev = [counts.get(key, 0) for counts in previous]
+        prev = [counts.get(key, 0) for counts in earlier]
         themes.append(
             Theme(
                 key=key,

@@ -271,13 +271,10 @@ def _ai(ai: list[PrResult], total: int) -> dict[str, Any]:
 
 
 def _deltas(a: PeriodAnalysis, merged: int, labels: list[dict[str, Any]]) -> dict[str, Any]:
-    previous = a.previous[0] if a.previous else []
-    prev_labels: Counter[str] = Counter()
-    for f in previous:
-        prev_labels.update(label.name for label in f.labels)
+    prev_labels = a.previous_labels
     rising = [x["name"] for x in labels if x["count"] >= 4 and x["count"] >= 1.5 * prev_labels.get(x["name"], 0) + 2]
     return {
-        "merged_prs": {"current": merged, "previous": len(previous), "change": merged - len(previous)},
+        "merged_prs": {"current": merged, "previous": a.previous_count, "change": merged - a.previous_count},
         "labels_rising": rising[:5],
         "themes_new": [t.name for t in a.themes if t.trend == "new"],
         "themes_rising": [t.name for t in a.themes if t.trend == "rising"],

@@ -107,6 +107,21 @@ def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE
     return list(prs.values())
 
 
+def path_pr_counts(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE) -> dict[str, int]:
+    """How many PRs merged in [since, until) touched each path (the files ``load_prs`` would give them)."""
+    rows = store.execute(
+        """SELECT f.path, count(DISTINCT c.pr_number)
+           FROM commits c
+           JOIN pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
+           JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+           WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
+             AND (c.sha = p.merge_sha OR p.merge_kind = 'rebase') AND p.merged_at >= ? AND p.merged_at < ?
+           GROUP BY f.path""",
+        (repo_id, since, until, since, until),
+    )
+    return dict(rows.fetchall())
+
+
 def _fold(files: list[PrFile]) -> list[PrFile]:
     """One row per path for a PR whose commits touched a file more than once."""
     by_path: dict[str, PrFile] = {}
