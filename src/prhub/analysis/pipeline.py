@@ -200,7 +200,10 @@ class Analyzer:
         counts: Counter[str] = Counter()
         for pr in prs:
             facts = self.cached_facts(pr)
-            labels = facts.labels if facts else self.labels_and_kind(pr, parse_title(pr.title), [f.path for f in pr.files])[0]
+            if facts is not None:
+                labels = facts.labels
+            else:
+                labels, _ = self.labels_and_kind(pr, parse_title(pr.title), [f.path for f in pr.files])
             counts.update(label.name for label in labels)
         return counts
 
