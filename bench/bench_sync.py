@@ -226,7 +226,10 @@ def table(
         f"| {inc.name} | {inc.commits} | {stats(inc.seconds)} | | | {statistics.median(inc.rss_mb):.0f} |",
         "",
         f"prhub sync vs PyDriller (extrapolated): {extrapolated / sync_median:.1f}x faster; "
-        f"{runs} runs, {os.cpu_count()} CPUs, {sys.version.split()[0]}, {git_version()}.",
+        f"{runs} runs, {os.cpu_count()} CPUs, {sys.version.split()[0]}, {git_version()}, "
+        f"load average {os.getloadavg()[0]:.1f} at the end.",
+        "prhub sync / raw git of the same run (each run times one right after the other, so a busy "
+        f"machine weighs on both): {stats([p / g for p, g in zip(sync.seconds, floor.seconds, strict=True)])}.",
     ]
     return "\n".join(rows)
 
