@@ -234,3 +234,40 @@ def test_bare_mirror_syncs_like_a_clone(repo: ScriptedRepo, tmp_path: Path) -> N
     subprocess.run(["git", "-C", str(mirror), "remote", "set-url", "origin", "https://github.com/o/vllm"], check=True)
     out = sync_ok(mirror, tmp_path / "prhub.db")
     assert out.startswith("o/vllm main: 3 new commits, 3 new PRs")
+
+
+def test_any_cut_point_and_batch_size_give_the_rows_of_one_clean_sync(tmp_path: Path) -> None:
+    # a history with rebase runs, a merge and a revert; synced up to each of its commits in turn
+    # (as a sync killed there or a branch fetched up to there leaves it), then to the end
+    repo = ScriptedRepo(tmp_path / "repo")
+    repo.lines("a.py", 1)
+    repo.commit("Initial", author=ALICE)
+    for i, msg in enumerate(["Run one a", "Run one b", "Run one c (#10)"]):
+        repo.lines(f"r1_{i}.py", 1)
+        repo.commit(msg, author=BOB, committer=FORGE, at=EPOCH + i, committed=EPOCH + 500)
+    repo.pr_branch("topic")
+    repo.lines("topic.py", 3)
+    repo.commit("topic work", author=ALICE)
+    repo.merge_pr(11, "alice/topic", "Topic", "topic", at=EPOCH + 600)
+    repo.lines("r1_0.py", 0)
+    repo.commit('Revert "Run one c (#10)" (#12)', author=ALICE, committer=FORGE, at=EPOCH + 700)
+    for i, msg in enumerate(["Run two a", "Run two b (#13)"]):
+        repo.lines(f"r2_{i}.py", 2)
+        repo.commit(msg, author=BOB, committer=FORGE, at=EPOCH + 800 + i, committed=EPOCH + 900)
+    shas = repo.git("rev-list", "--first-parent", "--reverse", "HEAD").split()
+    clean = tmp_path / "clean.db"
+    sync_ok(repo.path, clean)
+    expected = dump(clean)
+    assert [r[1] for r in expected["pull_requests"]] == [10, 11, 12, 13]
+    assert sum(1 for r in expected["commits"] if r[15] == 10) == 3
+
+    cut_point = tmp_path / "cut"  # a clone whose branch we move to any commit
+    subprocess.run(["git", "clone", "-q", str(repo.path), str(cut_point)], check=True)
+    for n, sha in enumerate(shas[:-1], start=1):
+        db = tmp_path / f"cut-{n}.db"
+        subprocess.run(["git", "-C", str(cut_point), "reset", "-q", "--hard", sha], check=True)
+        sync_ok(cut_point, db, env={"PRHUB_SYNC_BATCH": str(n % 3 + 1)})
+        subprocess.run(["git", "-C", str(cut_point), "reset", "-q", "--hard", shas[-1]], check=True)
+        sync_ok(cut_point, db)
+        got = dump(db)
+        assert got == expected, f"cut after commit {n}"
