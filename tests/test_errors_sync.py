@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -114,3 +115,13 @@ def test_database_from_the_environment(repo: ScriptedRepo, tmp_path: Path) -> No
 def test_bad_batch_size_setting(repo: ScriptedRepo, tmp_path: Path) -> None:
     line = fails("sync", str(repo.path), "--db", str(tmp_path / "db"), env={"PRHUB_SYNC_BATCH": "0"}, code=2)
     assert line == "prhub: error: PRHUB_SYNC_BATCH must be a positive number of commits, not '0'"
+
+
+def test_repository_with_a_missing_object(repo: ScriptedRepo, tmp_path: Path) -> None:
+    blob = repo.git("rev-parse", "HEAD:f2.py")
+    (repo.path / ".git" / "objects" / blob[:2] / blob[2:]).unlink()
+    db = tmp_path / "db"
+    line = fails("sync", str(repo.path), "--db", str(db))
+    assert line == f"prhub: error: git log failed: fatal: unable to read {blob}"
+    # nothing half-written: the batch that could not be read is not stored
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM commits").fetchone()[0] == 0

@@ -368,11 +368,15 @@ class GitRepo:
             thread.start()
         parser = LogParser()
         drained = False
+        truncated: GitError | None = None
         try:
             while (chunk := chunks.get()) is not None:
                 yield from parser.feed(chunk)
             drained = True
-            yield from parser.close()
+            try:
+                yield from parser.close()
+            except GitError as exc:  # output cut short: git's own message, below, says why
+                truncated = exc
         finally:
             if proc.poll() is None:
                 proc.kill()
@@ -386,3 +390,5 @@ class GitRepo:
         if code != 0:
             msg = b"".join(errors).decode("utf-8", "replace").strip().splitlines()
             raise GitError(f"git log failed: {msg[-1] if msg else 'exit ' + str(code)}")
+        if truncated is not None:
+            raise truncated
