@@ -63,7 +63,7 @@ def test_second_sync_reads_only_new_commits(repo: ScriptedRepo, tmp_path: Path) 
     repo.commit("Direct fix", author=ALICE)
     trace = tmp_path / "git-trace.txt"
     out = sync_ok(repo.path, db, env={"GIT_TRACE": str(trace)})
-    assert "2 new commits, 1 new PRs" in out and "stored 5 commits, 4 PRs, 1 direct pushes" in out
+    assert "2 new commits, 1 new PR" in out and "stored 5 commits, 4 PRs, 1 direct push" in out
     # the one git log of this sync asked only for what came after the stored head
     logs = {line.split("trace: ", 1)[1] for line in trace.read_text().splitlines() if "built-in: git log " in line}
     assert len(logs) == 1 and f" {old_head}..{repo.head()} --" in logs.pop()
@@ -89,8 +89,8 @@ def test_force_pushed_branch_drops_commits_that_left_it(repo: ScriptedRepo, tmp_
     repo.commit("Another way (#6)", author=BOB, committer=FORGE, at=EPOCH + 20000)
     out = sync_ok(repo.path, db)
     assert f"main was rewritten since the last sync (was {old_head[:12]})" in out
-    assert "3 stored commits no longer on it were removed" in out
-    assert "1 new commits, 1 new PRs" in out
+    assert "removed 3 stored commits no longer on it" in out
+    assert "1 new commit, 1 new PR" in out
 
     conn = sqlite3.connect(db)
     assert [r[0] for r in conn.execute("SELECT number FROM pull_requests ORDER BY number")] == [1, 2, 3, 6]
@@ -130,7 +130,7 @@ def test_branch_reset_backwards_with_nothing_new(repo: ScriptedRepo, tmp_path: P
     sync_ok(repo.path, db)
     repo.git("reset", "-q", "--hard", "HEAD~1")
     out = sync_ok(repo.path, db)
-    assert "1 stored commits no longer on it were removed" in out
+    assert "removed 1 stored commit no longer on it" in out
     assert "already up to date" in out and "2 commits, 2 PRs" in out
 
 

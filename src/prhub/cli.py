@@ -136,22 +136,26 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
     if result.rewritten_from:
         err_console.print(
             f"prhub: {result.branch} was rewritten since the last sync (was {result.rewritten_from[:12]}): "
-            f"{result.dropped_commits} stored commits no longer on it were removed",
+            f"removed {_count(result.dropped_commits, 'stored commit')} no longer on it",
             markup=False,
             soft_wrap=True,  # one line, whatever the terminal's width
         )
     t = result.totals
     if result.new_commits:
         click.echo(
-            f"{result.repo.slug} {result.branch}: {result.new_commits} new commits, {result.new_prs} new PRs "
-            f"in {result.seconds:.1f}s; stored {t['commits']} commits, {t['pull_requests']} PRs, "
-            f"{t['direct_commits']} direct pushes"
+            f"{result.repo.slug} {result.branch}: {_count(result.new_commits, 'new commit')}, "
+            f"{_count(result.new_prs, 'new PR')} in {result.seconds:.1f}s; stored {_count(t['commits'], 'commit')}, "
+            f"{_count(t['pull_requests'], 'PR')}, {_count(t['direct_commits'], 'direct push', 'direct pushes')}"
         )
     else:
         click.echo(
             f"{result.repo.slug} {result.branch}: already up to date at {result.head[:12]} "
-            f"({t['commits']} commits, {t['pull_requests']} PRs)"
+            f"({_count(t['commits'], 'commit')}, {_count(t['pull_requests'], 'PR')})"
         )
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else many or one + 's'}"
 
 
 @main.command()
