@@ -271,3 +271,12 @@ def test_any_cut_point_and_batch_size_give_the_rows_of_one_clean_sync(tmp_path: 
         sync_ok(cut_point, db)
         got = dump(db)
         assert got == expected, f"cut after commit {n}"
+
+
+def test_progress_is_reported_as_commits_are_read(repo: ScriptedRepo, tmp_path: Path) -> None:
+    from prhub.sync import sync
+
+    seen: list[tuple[int, int]] = []
+    with Store(tmp_path / "prhub.db") as store:
+        result = sync(store, repo.path, progress=lambda done, total: seen.append((done, total)))
+    assert result.new_commits == 3 and seen[-1] == (3, 3)

@@ -98,8 +98,8 @@ def sync(
             done += 1
             if len(writer.pending) >= batch:
                 writer.flush()
-                if progress:
-                    progress(done, total)
+            if progress and done % 250 == 0:  # a smooth bar, whatever the batch size
+                progress(done, total)
         writer.flush()
         if progress:
             progress(done, total)
