@@ -1,10 +1,15 @@
 """Report speed and importance calibration on the whole vllm history.
 
-    python bench/bench_report.py [--db FILE] [--repo /tmp/vllm-full] [--calibration docs/calibration.md]
+    python bench/bench_report.py [--db FILE] [--repo /tmp/vllm-full] [--runs 7] [--calibration docs/calibration.md]
 
 Syncs the clone into the database when needed (a new file: ~15 s), then
-measures one week's report (context + Markdown) and every weekly report of the
-history (the work of ``prhub report --every week``), and prints the
+measures one week's report three ways: the ``prhub report SLUG --week W
+--format md`` command as a user runs it (a new process each time, wall time
+and the process's user+sys CPU time, with Python's bytecode cache as an
+installed package has it, and without), and in process (context + Markdown).
+Then every weekly report of the history: in process, and as the one command
+``prhub report SLUG --every week -o DIR``. Timings on a shared machine are
+noisy: each is given as min and median over ``--runs``. Last, the
 distribution of weekly mean importance and key-PR share over all weeks;
 ``--calibration`` also writes it as Markdown.
 """
@@ -12,9 +17,14 @@ distribution of weekly mean importance and key-PR share over all weeks;
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from prhub.period import week
@@ -34,11 +44,41 @@ def quantiles(values: list[float]) -> str:
     return f"min {min(values):.2f} · p10 {q[0]:.2f} · median {median:.2f} · p90 {q[8]:.2f} · max {max(values):.2f}"
 
 
+def spread(values: list[float], unit: str = "ms") -> str:
+    scale = 1000 if unit == "ms" else 1
+    return f"min {min(values) * scale:.0f} {unit} · median {statistics.median(values) * scale:.0f} {unit}"
+
+
+def timed(run: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user+sys of this process) seconds of each run."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        run()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return walls, cpus
+
+
+def cli_runs(args: list[str], runs: int, env: dict[str, str]) -> tuple[list[float], list[float]]:
+    """Wall and user+sys seconds of ``python -m prhub ARGS``, a new process each run."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "prhub", *args], check=True, env=env, stdout=subprocess.DEVNULL)
+        walls.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return walls, cpus
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path("/tmp/prhub-bench-report.db"))
     parser.add_argument("--repo", type=Path, default=Path("/tmp/vllm-full"))
     parser.add_argument("--week", default="2026-W15")
+    parser.add_argument("--runs", type=int, default=7, help="Runs per timing (min and median are shown).")
     parser.add_argument("--calibration", type=Path, default=None, help="Write the calibration table here.")
     args = parser.parse_args()
 
@@ -48,13 +88,10 @@ def main() -> int:
         print(f"sync: {result.new_commits} new commits in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         slug = result.repo.slug
 
-        timings = []
-        for _ in range(3):
-            started = time.perf_counter()
-            ctx = build_context(store, slug, week(args.week))
-            render_markdown(ctx)
-            timings.append(time.perf_counter() - started)
-        one = min(timings)
+        def one() -> None:
+            render_markdown(build_context(store, slug, week(args.week)))
+
+        one_wall, one_cpu = timed(one, args.runs)
 
         started = time.perf_counter()
         weeks = []
@@ -62,6 +99,20 @@ def main() -> int:
             render_markdown(ctx)
             weeks.append(ctx)
         every = time.perf_counter() - started
+
+    command = ["report", slug, "--db", str(args.db), "--week", args.week, "--format", "md"]
+    with tempfile.TemporaryDirectory() as tmp:
+        # as installed: bytecode cached (kept out of the source tree); and with no cache at all
+        cached = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        cached["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        cli_runs(command, 1, cached)  # writes the cache
+        cli_wall, cli_cpu = cli_runs(command, args.runs, cached)
+        # prhub's own modules compiled every run (the standard library keeps its cache)
+        nocache = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
+        nocache["PYTHONDONTWRITEBYTECODE"] = "1"
+        raw_wall, raw_cpu = cli_runs(command, args.runs, nocache)
+        every_cmd = ["report", slug, "--db", str(args.db), "--every", "week", "-o", str(Path(tmp) / "weeks")]
+        every_wall, every_cpu = cli_runs(every_cmd, 1, cached)
 
     busy = [c for c in weeks if c["counts"]["merged_prs"] >= BUSY]
     means = [c["importance"]["mean"] for c in busy]
@@ -71,9 +122,14 @@ def main() -> int:
     themes = [len(c["themes"]) for c in busy]
     w = next((c for c in weeks if c["period"]["label"].startswith(args.week.replace("-", " "))), ctx)
 
+    n = args.runs
     lines = [
-        f"one-week report ({args.week}, context + Markdown): {one * 1000:.0f} ms (best of 3)",
-        f"every weekly report ({len(weeks)} weeks, context + Markdown): {every:.1f} s",
+        f"`prhub report {slug} --week {args.week} --format md`, {n} runs, a new process each:",
+        f"  wall {spread(cli_wall)}; user+sys {spread(cli_cpu)} (bytecode cached, as installed)",
+        f"  wall {spread(raw_wall)}; user+sys {spread(raw_cpu)} (PYTHONDONTWRITEBYTECODE=1)",
+        f"in process (context + Markdown), {n} runs: wall {spread(one_wall)}; cpu {spread(one_cpu)}",
+        f"`prhub report {slug} --every week -o DIR`: {every_wall[0]:.1f} s wall, {every_cpu[0]:.1f} s user+sys",
+        f"every weekly report in process ({len(weeks)} weeks, context + Markdown): {every:.1f} s",
         f"calibration over {len(busy)} weeks with >= {BUSY} merged PRs ({all_prs} PRs):",
         f"  weekly mean importance: {quantiles(means)}",
         f"  weekly key share:       {quantiles(shares)}",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from prhub.analysis import importance, modules, themes
-from prhub.analysis.labels import Labeller, parse_title
+from prhub.analysis.labels import Labeller, parse_title, reverted_title
 from prhub.analysis.paths import PathMatcher
 from prhub.analysis.pipeline import Analyzer
 from prhub.analysis.risks import RiskRules
@@ -176,6 +176,80 @@ def test_themes_are_named_stable_and_trended() -> None:
     assert {t.key for t in again} == set(by_key)
     zh, _ = themes.group(items, analyzer.theme_rules, previous, SETTINGS["themes"], "zh")
     assert {t.key: t.name for t in zh}["frontend"] == "前端与 API"
+
+
+def test_key_prs_of_the_quick_look_get_a_named_theme() -> None:
+    analyzer = Analyzer(SETTINGS)
+    titles = (
+        [f"[MoE Refactor] Split runner {i}" for i in range(9)]
+        + [f"[ROCm] Fix AITER path {i}" for i in range(8)]
+        + [f"[Frontend] Tool parser fix {i}" for i in range(7)]
+        + [f"[CI] Fix flaky job {i}" for i in range(7)]
+        + [f"[Quantization] FP8 scale {i}" for i in range(6)]
+        + [f"[XPU] Enable op {i}" for i in range(6)]
+        + [f"[Multimodal] Image cache {i}" for i in range(5)]
+        + [f"[Attention] Backend tweak {i}" for i in range(5)]
+        + [f"[Distributed] NCCL fix {i}" for i in range(4)]
+        + ["[Kernel] Porting the TRTLLM minimax_allreduce_rms kernels", "[Docs] Fix a typo"]
+    )
+    items = theme_items(titles)
+    kernel, docs = items[-2], items[-1]
+    kernel.importance = 7.9  # the week's top PR, alone in its line of work
+    options = SETTINGS["themes"]
+    found, assignment = themes.group(items, analyzer.theme_rules, [], options, "en", 6.0, 5)
+    keys = [t.key for t in found]
+    assert len(found) == options["max"] and "kernels" in keys and assignment[kernel.number] == "kernels"
+    # without the key PR, the eight biggest themes hold, and the kernel PR has no named theme
+    kernel.importance = 5.0
+    plain, plain_assignment = themes.group(items, analyzer.theme_rules, [], options, "en", 6.0, 5)
+    assert "kernels" not in {t.key for t in plain} and kernel.number not in plain_assignment
+    # the latest chosen of the themes whose loss costs least made room
+    assert set(keys) == {t.key for t in plain} - {"attention"} | {"kernels"}
+    # the PRs no named theme took are "Other changes", apart from the themes
+    other = themes.other_changes(items, assignment, options)
+    assert other is not None and other.key == themes.OTHER_KEY and other.name == "Other changes"
+    assert docs.number in other.prs and set(other.prs).isdisjoint(assignment)
+    assert len(other.prs) + len(assignment) == len(items)
+    assert themes.other_changes(items, {i.number: "x" for i in items}, options) is None
+    assert themes.other_changes(items, assignment, options, "zh").name == "其他变更"
+
+
+def test_trend_counts_match_the_full_facts() -> None:
+    """Earlier periods are classified only for the chosen keys, with the same counts as the full facts."""
+    prs = [
+        pr(1, "[MoE Refactor] Split runner", [f("vllm/model_executor/layers/fused_moe/a.py")]),
+        pr(2, "Fix expert routing", [f("vllm/a.py")]),
+        pr(3, "Tidy", [f("vllm/model_executor/layers/fused_moe/a.py"), f("tests/test_moe.py")]),
+        pr(4, "[Gemma4] Enable fast prefill", [f("vllm/x.py")]),
+        pr(5, "Gemma4 tool parser fix", [f("vllm/tool_parsers/gemma4.py")]),
+        pr(6, 'Revert "[ROCm] Use AITER by default (#1)"', [f("vllm/a.py")]),
+        pr(7, "[Bugfix] Fix docs build", [f("docs/a.md")]),
+        pr(8, "Add EXAONE-4.5", [f("vllm/model_executor/models/exaone.py", status="A")]),
+    ]
+    keys = ["moe", "rocm", "frontend", "bugfixes", "docs", "new-models", "w-gemma4", "kernels"]
+    cold = Analyzer(SETTINGS).theme_counts(prs, keys)
+    warm = Analyzer(SETTINGS)
+    full = themes.candidate_counts(theme_items_of(warm, prs))
+    assert cold == Counter({k: n for k, n in full.items() if k in keys})
+    assert warm.theme_counts(prs, keys) == cold  # from the cached facts
+    assert cold["moe"] == 3 and cold["w-gemma4"] == 2 and cold["rocm"] == 1 and cold["new-models"] == 1
+
+
+def theme_items_of(analyzer: Analyzer, prs: list[StoredPr]) -> list[themes.ThemeInput]:
+    out = []
+    for p in prs:
+        facts = analyzer.facts(p)
+        out.append(themes.ThemeInput(p.number, p.title, p.author, 5.0, facts.theme_candidates, facts.words))
+    return out
+
+
+def test_a_revert_keeps_the_reverted_prs_themes() -> None:
+    analyzer = Analyzer(SETTINGS)
+    assert reverted_title('Revert "[Core] Replace routing replay (#39917)"') == "[Core] Replace routing replay (#39917)"
+    assert reverted_title('Revert "x" (#12)') == "x" and reverted_title("[Bugfix] Revert to old path") is None
+    facts = analyzer.facts(pr(1, 'Revert "[Core] Replace routing replay (#39917)"', [f("vllm/x.py")]))
+    assert facts.kind == "revert" and "engine" in facts.theme_candidates
+    assert [lb.name for lb in facts.labels] == ["revert"]  # the quoted tags are not the revert's labels
 
 
 def test_trend_rules() -> None:

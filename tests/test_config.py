@@ -51,6 +51,7 @@ def test_repository_file_is_read_and_user_rules_come_first(tmp_path: Path) -> No
         ({"risk_rules": [{"tag": "scary"}]}, "is not one of"),
         ({"label_rules": [{"name": "x", "colour": "red"}]}, "unknown key 'colour'"),
         ({"theme_rules": [{"key": "x", "words": "(unclosed"}]}, "not a valid regular expression"),
+        ({"theme_rules": [{"key": "other"}]}, "'other' is reserved"),
         ({"language": "fr"}, "language must be"),
         ({"timezone": "Mars/Olympus"}, "unknown timezone"),
     ],

@@ -66,6 +66,17 @@ def test_w15_themes_risks_and_more(w15: dict) -> None:
         assert theme["trend"] in ("new", "rising", "falling", "steady")
     keys = {t["key"] for t in w15["themes"]}
     assert len(keys & {"moe", "rocm", "kv-cache", "frontend", "quantization", "ci"}) >= 3
+    # every PR belongs somewhere: a named theme, else "Other changes", listed apart
+    other = w15["other_theme"]
+    assert other["key"] == "other" and other["name"] == "Other changes" and "other" not in keys
+    named = {n: t["key"] for t in w15["themes"] for n in t["prs"]}
+    assert set(named).isdisjoint(other["prs"]) and len(named) + other["count"] == 180 == len(named) + len(other["prs"])
+    names = {t["key"]: t["name"] for t in w15["themes"]} | {"other": "Other changes"}
+    for p in w15["prs"]:
+        key = named.get(p["number"], "other")
+        assert p["theme_key"] == key and p["theme"] == names[key]
+    assert all(p["theme_key"] != "other" for p in w15["prs"][:5] if p["is_key"])  # the quick look is named
+    assert len(other["prs"]) < 180 / 2
     risks = {r["tag"]: r for r in w15["risks"]}
     assert {"core-path", "missing-tests", "platform", "ci-build", "revert"} <= set(risks)
     assert all(r["why"] and set(r["prs"]) <= numbers and r["count"] == len(r["prs"]) for r in w15["risks"])
@@ -105,7 +116,7 @@ def test_bulk_contexts_match_single_ones(synced_db: Path) -> None:
         single = build_context(store, SLUG, week("2026-W15"))
     assert len(every) == 4 and elapsed < 20
     bulk = every["2026-04-06-to-2026-04-12"]
-    for key in ("counts", "importance", "themes", "risks", "labels", "prs", "recommendations"):
+    for key in ("counts", "importance", "themes", "other_theme", "risks", "labels", "prs", "recommendations", "deltas"):
         assert bulk[key] == single[key], key
 
 

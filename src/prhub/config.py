@@ -305,7 +305,8 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "XPU, CPU, TPU and other hardware",
         "XPU、CPU、TPU 等硬件",
         ["xpu", "cpu", "tpu", "hardware"],
-        r"(?i)\b(xpu|tpu|hpu|gaudi|npu|ascend|arm64|aarch64|power ?pc|s390x|zencpu)\b|\[CPU\]",
+        r"(?i)\b(xpu|tpu|hpu|gaudi|habana|npu|ascend|neuron\w*|openvino|risc-?v|riscv64|arm64|aarch64"
+        r"|power ?pc|ppc64le|s390x|zencpu|macos|apple silicon)\b|\[CPU\]",
         ["**/xpu/**", "**/*xpu*", "**/tpu/**", "csrc/cpu/**", "**/cpu/**"],
     ),
     _theme(
@@ -327,11 +328,19 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         ["vllm/multimodal/**", "**/multimodal/**"],
     ),
     _theme(
+        "lora",
+        "LoRA",
+        "LoRA",
+        ["lora"],
+        r"(?i)\b(lora|punica|multi-lora)\b",
+        ["vllm/lora/**", "**/lora/**", "**/punica*"],
+    ),
+    _theme(
         "frontend",
         "Frontend and API",
         "前端与 API",
         ["frontend"],
-        r"(?i)\b(frontend|openai|api server|responses api|chat completion\w*|completions?"
+        r"(?i)\b(frontend|openai|api server|responses api|realtime api|chat completion\w*|completions?"
         r"|tool[ _-]?(call\w*|parser)|reasoning[ _-]parser|"
         r"entrypoints?|serve|streaming|structured output\w*|guided decoding"
         r"|grammar|xgrammar|pooling|embedding|rerank\w*|score)\b",
@@ -343,7 +352,7 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "分布式与并行",
         ["distributed"],
         r"(?i)\b(distributed|tensor parallel\w*|pipeline parallel\w*|data parallel\w*|expert parallel\w*"
-        r"|dcp|[dtpe]p|all[- ]?reduce|all2all|nccl|ray|multi[- ]node)\b",
+        r"|context parallel\w*|dcp|pcp|[dtpe]p|all[- ]?reduce|all2all|nccl|ray|multi[- ]node)\b",
         ["vllm/distributed/**"],
     ),
     _theme(
@@ -352,7 +361,7 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "注意力后端",
         ["attention"],
         r"(?i)\b(attention|attn|mla|flash[- ]?attn|flashattention|fa[234]|flashinfer"
-        r"|flashmla|flex attention|sliding window|mamba|gdn|linear attention)\b",
+        r"|flashmla|flex[ _-]?attention|sliding window|mamba|gdn|linear attention)\b",
         ["**/attention/**", "**/attention_backends/**", "vllm/v1/attention/**"],
     ),
     _theme(
@@ -378,7 +387,7 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "引擎核心与调度",
         ["core"],
         r"(?i)\b(engine|scheduler|scheduling|model runner|mrv2|async scheduling"
-        r"|worker|executor|preempt\w*|chunked prefill)\b",
+        r"|workers?|executor|preempt\w*|chunked prefill)\b",
         [
             "vllm/v1/core/**",
             "vllm/v1/engine/**",
@@ -395,12 +404,21 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "CI and build",
         "CI 与构建",
         ["ci-build"],
-        r"(?i)(\[CI\b|\[Build\b|\bCI\b|\bpre-commit\b|\bdocker\w*\b|\bwheel\b)",
+        r"(?i)(\[CI\b|\[Build\b|\bCI\b|\bpre-commit\b|\bdocker\w*\b|\bwheel\b|\bmypy\b|\bruff\b|\blint\w*\b"
+        r"|\btype[ -]?(check\w*|hint\w*|annotations?)\b)",
         CI_GLOBS,
         weight=0.8,
     ),
     _theme("docs", "Docs", "文档", ["documentation"], r"(?i)\b(docs?|documentation|readme)\b", ["docs/**"], weight=0.5),
-    _theme("tests", "Tests", "测试", ["tests"], "", ["tests/**"], weight=0.5),
+    _theme(
+        "tests",
+        "Tests and benchmarks",
+        "测试与基准",
+        ["tests", "bench", "benchmark", "benchmarks"],
+        r"(?i)\bbench(mark\w*)?\b",
+        ["tests/**", "benchmarks/**"],
+        weight=0.5,
+    ),
     _theme(
         "performance",
         "Performance",
@@ -525,6 +543,7 @@ DEFAULTS: dict[str, Any] = {
         "dynamic": 2,
         "dynamic_min_prs": 5,
         "dynamic_weight": 2.0,
+        "key_weight": 2.0,
         "trend_periods": 4,
         "representatives": 3,
         "lead_authors": 3,
@@ -667,6 +686,8 @@ def _check_rule(rule: Any, kind: str, index: int, where: str) -> dict[str, Any]:
     if kind == "theme_rules":
         if not full["key"]:
             raise ConfigError(f"{where}: {name} needs a key (a stable id such as 'moe')")
+        if full["key"] == "other":
+            raise ConfigError(f"{where}: {name}.key 'other' is reserved for the report's Other changes")
         full["name_en"] = full["name_en"] or full["key"]
         full["name_zh"] = full["name_zh"] or full["name_en"]
     for pattern_key in ("title", "words"):

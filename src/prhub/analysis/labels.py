@@ -85,6 +85,15 @@ def parse_title(title: str) -> TitleParts:
     return TitleParts(tuple(tags), conventional, scope, rest.strip(" :-"))
 
 
+_REVERTED = re.compile(r'^\s*Revert(?:ing)?\s+"(?P<title>.+?)"?(?:\s*\(#\d+\))*\s*$', re.I)
+
+
+def reverted_title(title: str) -> str | None:
+    """The quoted title of ``Revert "[Core] Replace routing (#39917)"``, or None."""
+    found = _REVERTED.match(title)
+    return found["title"].strip() or None if found else None
+
+
 def tag_slug(tag: str) -> str:
     return _SLUG.sub("-", tag.strip().lower()).strip("-")
 

@@ -22,7 +22,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from prhub.analysis import importance, modules, risks, themes
-from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title
+from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title, reverted_title
 from prhub.analysis.paths import matcher
 from prhub.config import Settings
 from prhub.period import Period
@@ -80,6 +80,7 @@ class PeriodAnalysis:
     previous_labels: Counter[str]  # their labels
     history: list[tuple[Period, int]]  # the 12 periods up to this one, oldest first
     theme_names: dict[str, str] = field(default_factory=dict)
+    other: themes.Theme | None = None  # the PRs no named theme took ("Other changes")
 
 
 class Analyzer:
@@ -144,7 +145,9 @@ class Analyzer:
             parts=parts,
             labels=labels,
             kind=kind,
-            theme_candidates=self.theme_matcher.candidates(pr.title, names, source or paths, kind),
+            theme_candidates=self.theme_matcher.candidates(
+                pr.title, self.theme_labels(pr.title, names), source or paths, kind
+            ),
             words=self.theme_matcher.dynamic_words(pr.title),
             assistants=self.assistant_names(pr),
             is_bot=self.is_bot(pr.author, pr.author_email),
@@ -162,6 +165,13 @@ class Analyzer:
         ):
             labels.append(Label("new-model", "path-rule"))
         return labels, kind
+
+    def theme_labels(self, title: str, names: list[str]) -> list[str]:
+        """The labels themes match on; a revert's include those of the title it quotes (the reverted PR's)."""
+        inner = reverted_title(title)
+        if inner is None:
+            return names
+        return names + [label.name for label in self.labeller.labels(inner, [], parse_title(inner))]
 
     # -- earlier periods: only what trends and deltas compare ------------------------
     def cached_facts(self, pr: StoredPr) -> PrFacts | None:
@@ -189,7 +199,7 @@ class Analyzer:
                 paths = [f.path for f in pr.files]
                 labels, kind = self.labels_and_kind(pr, parts, paths)
                 source = [p for p in paths if self.path_class(p) == "source"]
-                names = [label.name for label in labels]
+                names = self.theme_labels(pr.title, [label.name for label in labels])
                 counts.update(self.theme_matcher.candidates(pr.title, names, source or paths, kind, rule_keys))
             lower = pr.title.lower()
             if any(w in lower for w in words):  # a family key is a piece of the title, lower-cased
@@ -415,9 +425,13 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
         )
         for r in results
     ]
-    found, assignment = themes.group(inputs, analyzer.theme_rules, previous_counts, settings["themes"], lang)
+    options = settings["themes"]
+    found, assignment = themes.group(
+        inputs, analyzer.theme_rules, previous_counts, options, lang, settings.key_threshold, settings.quick_look
+    )
+    other = themes.other_changes(inputs, assignment, options, lang)
     for r in results:
-        r.theme_key = assignment.get(r.number)
+        r.theme_key = assignment.get(r.number, themes.OTHER_KEY)
 
     authors: dict[str, list[int]] = {}
     for r in results:
@@ -442,5 +456,6 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
         previous_count=len(last),
         previous_labels=analyzer.label_counts(last),
         history=history_counts,
-        theme_names={t.key: t.name for t in found},
+        theme_names={t.key: t.name for t in [*found, *([other] if other else [])]},
+        other=other,
     )

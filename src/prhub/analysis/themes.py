@@ -13,6 +13,7 @@ candidate counts, which do not depend on which themes a period chose.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -201,65 +202,55 @@ def group(
     previous: Sequence[Counter[str]] | Callable[[Sequence[str]], Sequence[Counter[str]]],
     options: dict[str, Any],
     lang: str = "en",
+    key_threshold: float = math.inf,
+    quick_look: int = 0,
 ) -> tuple[list[Theme], dict[int, str]]:
-    """The period's themes, biggest first, and each PR's theme key (absent: no theme).
+    """The period's themes, biggest first, and each PR's theme key (absent: no named theme).
 
     ``previous``: the candidate counts of the earlier periods, most recent first,
     or a function giving them for the chosen keys (only those are compared).
+    The key PRs among the ``quick_look`` most important get a theme first (their
+    first candidate); key PRs (importance >= ``key_threshold``) count
+    ``options["key_weight"]`` times when the rest are chosen.
     """
     by_key = {rule.key: rule for rule in rules}
-    order = {rule.key: i for i, rule in enumerate(rules)}
-    word_counts: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
     for item in items:
         for key, form in item.words.items():
-            word_counts[key] += 1
             forms.setdefault(key, Counter())[form] += 1
-    dynamic = [k for k, n in word_counts.most_common() if n >= options["dynamic_min_prs"]][: options["dynamic"]]
-
-    def cands(item: ThemeInput) -> list[str]:
-        # dynamic themes go first: a model family hot this week is the line of work
-        return [k for k in dynamic if k in item.words] + list(item.candidates)
-
-    # Greedy: add the theme that would own the most PRs, where a PR belongs to its first
-    # candidate among the chosen ones (so a specific theme may take PRs from a broader one).
-    lists = [cands(item) for item in items]
-    chosen: list[str] = []
-    while len(chosen) < options["max"]:
-        gains: Counter[str] = Counter()
-        for keys in lists:
-            for key in keys:
-                if key in chosen:
-                    break  # later candidates cannot take this PR from an earlier chosen one
-                gains[key] += 1
-        if not gains:
-            break
-
-        def weight(key: str, gains: Counter[str] = gains) -> tuple[float, int]:
-            factor = by_key[key].weight if key in by_key else options["dynamic_weight"]
-            return (gains[key] * factor, -order.get(key, -1))
-
-        best = max(gains, key=weight)
-        if gains[best] < options["min_prs"] and len(chosen) >= options["min"]:
-            break
-        chosen.append(best)
-
-    assignment: dict[int, str] = {}
-    for item, keys in zip(items, lists, strict=True):
-        first = next((k for k in keys if k in chosen), None)
-        if first is not None:
-            assignment[item.number] = first
+    counts = Counter({key: sum(c.values()) for key, c in forms.items()})
+    dynamic = [k for k, n in counts.most_common() if n >= options["dynamic_min_prs"]][: options["dynamic"]]
+    # dynamic themes go first: a model family hot this week is the line of work
+    lists = [[k for k in dynamic if k in item.words] + list(item.candidates) for item in items]
+    weights = [options["key_weight"] if item.importance >= key_threshold else 1.0 for item in items]
+    chosen = _choose(lists, weights, by_key, options)
+    # the key PRs of the quick look get a named theme: their first candidate joins, in place
+    # of the theme whose loss leaves the most PRs themed (never one holding a quick-look PR)
+    ranked = sorted(range(len(items)), key=lambda i: -items[i].importance)  # ties: as given (the quick look's)
+    quick = [i for i in ranked[:quick_look] if items[i].importance >= key_threshold]
+    reserved: list[str] = []
+    for i in quick:
+        if not lists[i] or set(lists[i]) & set(chosen):
+            continue
+        if len(chosen) >= options["max"]:
+            held = {next((k for k in lists[j] if k in chosen), None) for j in quick}
+            droppable = [k for k in chosen if k not in held and k not in reserved]
+            if not droppable:
+                continue
+            chosen.remove(
+                max(droppable, key=lambda k: (_covered(lists, [c for c in chosen if c != k]), chosen.index(k)))
+            )
+        chosen.append(lists[i][0])
+        reserved.append(lists[i][0])
+    assignment = _assign(items, lists, chosen)
     sizes = Counter(assignment.values())
     # a theme left with too few PRs after others took theirs is dropped, while enough remain
     for key in sorted(chosen, key=lambda k: sizes[k]):
-        if sizes[key] < options["min_prs"] and len([k for k in chosen if sizes[k]]) > options["min"]:
+        kept = len([k for k in chosen if sizes[k]])
+        if sizes[key] < options["min_prs"] and kept > options["min"] and key not in reserved:
             sizes[key] = 0
     chosen = [k for k in chosen if sizes[k]]
-    assignment = {}
-    for item, keys in zip(items, lists, strict=True):
-        first = next((k for k in keys if k in chosen), None)
-        if first is not None:
-            assignment[item.number] = first
+    assignment = _assign(items, lists, chosen)
 
     current = candidate_counts(items)
     earlier = previous(chosen) if callable(previous) else previous
@@ -268,27 +259,93 @@ def group(
         members = [item for item in items if assignment.get(item.number) == key]
         if not members:
             continue
-        members.sort(key=lambda i: (-i.importance, i.number))
-        authors = Counter(i.author for i in members if not i.is_bot)
-        ranked_authors = sorted(authors, key=lambda a: (-authors[a], a))
+        prev = [c.get(key, 0) for c in earlier]
         is_dynamic = key not in by_key
         name = forms[key].most_common(1)[0][0] if is_dynamic else by_key[key].name(lang)
-        prev = [counts.get(key, 0) for counts in earlier]
-        themes.append(
-            Theme(
-                key=key,
-                name=name,
-                prs=[i.number for i in members],
-                representative_prs=[i.number for i in members[: options["representatives"]]],
-                lead_authors=ranked_authors[: options["lead_authors"]],
-                trend=trend(current.get(key, 0), prev),
-                previous_count=prev[0] if prev else 0,
-                count=len(members),
-                dynamic=is_dynamic,
-            )
-        )
+        theme = _theme(key, name, members, options, trend(current.get(key, 0), prev), prev[0] if prev else 0)
+        theme.dynamic = is_dynamic
+        themes.append(theme)
     themes.sort(key=lambda t: (-t.count, t.key))
     return themes, assignment
+
+
+def _covered(lists: Sequence[Sequence[str]], chosen: Sequence[str]) -> int:
+    """How many PRs have a candidate among ``chosen``."""
+    keys = set(chosen)
+    return sum(1 for candidates in lists if keys.intersection(candidates))
+
+
+def _choose(
+    lists: Sequence[Sequence[str]],
+    weights: Sequence[float],
+    by_key: dict[str, ThemeRule],
+    options: dict[str, Any],
+) -> list[str]:
+    """Greedy: add the theme that would own the most (weighted) PRs, where a PR belongs to its
+    first candidate among the chosen ones (so a specific theme may take PRs from a broader one)."""
+    order = {key: i for i, key in enumerate(by_key)}
+    chosen: list[str] = []
+    while len(chosen) < options["max"]:
+        gains: dict[str, float] = {}
+        sizes: Counter[str] = Counter()
+        for keys, w in zip(lists, weights, strict=True):
+            for key in keys:
+                if key in chosen:
+                    break  # later candidates cannot take this PR from an earlier chosen one
+                gains[key] = gains.get(key, 0.0) + w
+                sizes[key] += 1
+        if len(chosen) >= options["min"]:  # past the minimum, a theme needs min_prs PRs
+            gains = {k: g for k, g in gains.items() if sizes[k] >= options["min_prs"]}
+        if not gains:
+            break
+
+        def weight(key: str, gains: dict[str, float] = gains) -> tuple[float, int]:
+            factor = by_key[key].weight if key in by_key else options["dynamic_weight"]
+            return (gains[key] * factor, -order.get(key, -1))
+
+        chosen.append(max(gains, key=weight))
+    return chosen
+
+
+def _assign(items: Sequence[ThemeInput], lists: Sequence[Sequence[str]], chosen: Sequence[str]) -> dict[int, str]:
+    """Each PR's first candidate among the chosen themes."""
+    assignment: dict[int, str] = {}
+    for item, keys in zip(items, lists, strict=True):
+        first = next((k for k in keys if k in chosen), None)
+        if first is not None:
+            assignment[item.number] = first
+    return assignment
+
+
+def _theme(
+    key: str, name: str, members: list[ThemeInput], options: dict[str, Any], trend: str, previous_count: int
+) -> Theme:
+    members = sorted(members, key=lambda i: (-i.importance, i.number))
+    authors = Counter(i.author for i in members if not i.is_bot)
+    return Theme(
+        key=key,
+        name=name,
+        prs=[i.number for i in members],
+        representative_prs=[i.number for i in members[: options["representatives"]]],
+        lead_authors=sorted(authors, key=lambda a: (-authors[a], a))[: options["lead_authors"]],
+        trend=trend,
+        previous_count=previous_count,
+        count=len(members),
+    )
+
+
+OTHER_KEY = "other"
+OTHER_NAMES = {"en": "Other changes", "zh": "其他变更"}
+
+
+def other_changes(
+    items: Sequence[ThemeInput], assignment: dict[int, str], options: dict[str, Any], lang: str = "en"
+) -> Theme | None:
+    """The PRs no named theme took, as one bucket listed after the themes (not one of them)."""
+    members = [item for item in items if item.number not in assignment]
+    if not members:
+        return None
+    return _theme(OTHER_KEY, OTHER_NAMES.get(lang, OTHER_NAMES["en"]), members, options, "steady", 0)
 
 
 def trend(current: int, previous: Sequence[int]) -> str:

@@ -165,6 +165,7 @@ def to_context(
             }
             for t in a.themes
         ],
+        "other_theme": _other(a),
         "prs": prs,
         "key_prs": [r.number for r in results[: settings.quick_look] if results],
         "contributors": {
@@ -186,6 +187,21 @@ def to_context(
     }
     _write_prose(ctx)
     return ctx
+
+
+def _other(a: PeriodAnalysis) -> dict[str, Any] | None:
+    """The PRs no named theme took: listed after the themes, never counted as one."""
+    t = a.other
+    if t is None:
+        return None
+    return {
+        "name": t.name,
+        "key": t.key,
+        "prs": t.prs,
+        "representative_prs": t.representative_prs,
+        "lead_authors": t.lead_authors,
+        "count": t.count,
+    }
 
 
 def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, str]) -> dict[str, Any]:
