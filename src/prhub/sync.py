@@ -291,11 +291,12 @@ class _BatchWriter:
                 target_sha, target_pr = found[0]
         target_pr = target_pr or revert.pr_number
         if target_pr is None and revert.title:
+            # exact title, or any title it begins when the forge cut it; a range on the title index
+            high = revert.title + "\U0010ffff" if revert.title_truncated else revert.title
             row = db.execute(
-                """SELECT number FROM pull_requests WHERE repo_id = ? AND merged_at <= ? AND number != ?
-                   AND (title = ? OR (? AND substr(title, 1, ?) = ?))
-                   ORDER BY merged_at DESC, number DESC LIMIT 1""",
-                (repo_id, at, number or -1, revert.title, revert.title_truncated, len(revert.title), revert.title),
+                """SELECT number FROM pull_requests WHERE repo_id = ? AND title >= ? AND title <= ?
+                   AND merged_at <= ? AND number != ? ORDER BY merged_at DESC, number DESC LIMIT 1""",
+                (repo_id, revert.title, high, at, number or -1),
             ).fetchone()
             target_pr = row[0] if row else None
         if target_sha != revert.sha:

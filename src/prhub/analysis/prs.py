@@ -63,6 +63,8 @@ def pr_ref(message: str) -> PrRef | None:
 
 def trailers(message: str) -> list[Trailer]:
     """``Co-authored-by:``/``Signed-off-by:`` lines; squash merges scatter them through the body."""
+    if "-by:" not in message:  # most messages have none: skip the multi-line scan
+        return []
     return [Trailer(m["key"].lower(), m["name"].strip(), m["email"].strip()) for m in _TRAILER.finditer(message)]
 
 
@@ -73,6 +75,8 @@ def revert_ref(message: str) -> RevertRef | None:
     name the reverted PR (the commit's own trailing number is not it); ``Revert "Title" (#15)``
     names only its title, which the sync looks up among the PRs merged before it.
     """
+    if "evert" not in message and "EVERT" not in message:  # no "Revert ...", no "This reverts commit"
+        return None
     subject = message.partition("\n")[0].strip()
     own = pr_ref(message)
     if own and own.kind == "merge":  # a merge commit's title is in its body

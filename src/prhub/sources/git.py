@@ -13,7 +13,6 @@ import queue
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from prhub.errors import GitError
@@ -87,11 +86,8 @@ def _count(raw: bytes) -> int | None:
     return None if raw == b"-" else int(raw)
 
 
-@dataclass(slots=True)
-class _RawEntry:
-    status: str
-    path: bytes
-    old_path: bytes | None
+# one raw entry: (status letter, path, old path for renames and copies)
+_RawEntry = tuple[str, bytes, bytes | None]
 
 
 class LogParser:
@@ -99,6 +95,13 @@ class LogParser:
 
     Feed it chunks of any size with :meth:`feed`; it yields every commit that is
     complete. :meth:`close` yields the last one.
+
+    Per commit, git writes the header fields, then one ``--raw`` entry per file
+    (``:modes shas status``, then one path, or two for renames and copies), then
+    one ``--numstat`` entry per file in the same order (``added<TAB>deleted<TAB>path``,
+    or ``added<TAB>deleted<TAB>`` then two paths). The loop below runs once per
+    NUL-separated token (half a million for 20,000 commits), so it keeps its state
+    in local variables and writes it back when the chunk is done.
     """
 
     def __init__(self) -> None:
@@ -106,90 +109,85 @@ class LogParser:
         self._header: list[bytes] = []
         self._raw: list[_RawEntry] = []
         self._stats: list[tuple[bytes, bytes]] = []
-        self._pending: list[bytes] = []  # path tokens still owed to the current entry
-        self._need = 0
-        self._entry: tuple[str, bytes] | None = None  # ("raw", status) or ("num", counts)
+        self._pending: list[bytes] = []  # path tokens already read for the current entry
+        self._need = 0  # path tokens still owed to the current entry
+        self._entry: str | tuple[bytes, bytes] | None = None  # raw: the status; numstat: (added, deleted)
 
     def feed(self, chunk: bytes) -> Iterator[Commit]:
-        data = self._rest + chunk
+        data = self._rest + chunk if self._rest else chunk
         tokens = data.split(b"\0")
         self._rest = tokens.pop()
-        for token in tokens:
-            commit = self._token(token)
-            if commit is not None:
-                yield commit
+        return self._consume(tokens)
 
     def close(self) -> Iterator[Commit]:
         if self._rest:
-            commit = self._token(self._rest)
-            self._rest = b""
-            if commit is not None:
-                yield commit
+            rest, self._rest = self._rest, b""
+            yield from self._consume([rest])
         if self._header:
             yield self._finish()
 
-    def _token(self, token: bytes) -> Commit | None:
-        if self._need:  # a path that belongs to the current raw or numstat entry
-            self._pending.append(token)
-            self._need -= 1
-            if not self._need:
-                self._end_entry()
-            return None
-        if len(self._header) < _HEADER_TOKENS and self._header:
-            self._header.append(token)
-            return None
-        if token.startswith(_MARK):
-            done = self._finish() if self._header else None
-            self._header = [token[1:]]
-            return done
-        if not self._header:
-            if token.strip():
-                raise GitError(f"unexpected output from git log: {token[:60]!r}")
-            return None
-        if token.startswith(b"\n"):
-            token = token[1:]
-        if not token:
-            return None
-        if token.startswith(b":"):
-            # ":100644 100644 <sha> <sha> R086" then one path, or two for renames and copies
-            status = token.rsplit(b" ", 1)[-1].decode("ascii")
-            self._entry = ("raw", status[:1].encode())
-            self._need = 2 if status[:1] in ("R", "C") else 1
-            return None
-        # numstat: "added\tdeleted\tpath", or "added\tdeleted\t" then old and new path
-        added, deleted, path = token.split(b"\t", 2)
-        self._entry = ("num", added + b"\t" + deleted)
-        if path:
-            self._pending.append(path)
-            self._end_entry()
-        else:
-            self._need = 2
-        return None
-
-    def _end_entry(self) -> None:
-        assert self._entry is not None
-        kind, value = self._entry
-        paths, self._pending, self._entry = self._pending, [], None
-        if kind == "raw":
-            old = paths[0] if len(paths) == 2 else None
-            self._raw.append(_RawEntry(value.decode(), paths[-1], old))
-        else:
-            added, deleted = value.split(b"\t")
-            self._stats.append((added, deleted))
+    def _consume(self, tokens: list[bytes]) -> Iterator[Commit]:
+        header, raw, stats = self._header, self._raw, self._stats
+        pending, need, entry = self._pending, self._need, self._entry
+        try:
+            for token in tokens:
+                if need:  # a path that belongs to the current raw or numstat entry
+                    pending.append(token)
+                    need -= 1
+                    if not need:
+                        if isinstance(entry, str):
+                            raw.append((entry, pending[-1], pending[0] if len(pending) == 2 else None))
+                        else:
+                            stats.append(entry)  # type: ignore[arg-type]
+                        pending = []
+                    continue
+                if header and len(header) < _HEADER_TOKENS:
+                    header.append(token)
+                    continue
+                if token[:1] == _MARK:
+                    if header:
+                        self._header, self._raw, self._stats = header, raw, stats
+                        yield self._finish()
+                    header, raw, stats = [token[1:]], [], []
+                    continue
+                if not header:
+                    if token.strip():
+                        raise GitError(f"unexpected output from git log: {token[:60]!r}")
+                    continue
+                if token[:1] == b"\n":
+                    token = token[1:]
+                if not token:
+                    continue
+                if token[:1] == b":":
+                    # ":100644 100644 <sha> <sha> R086" then one path, or two for renames and copies
+                    space = token.rfind(b" ")
+                    entry = token[space + 1 : space + 2].decode("ascii")
+                    need = 2 if entry in ("R", "C") else 1
+                    continue
+                # numstat: "added\tdeleted\tpath", or "added\tdeleted\t" then old and new path
+                added, deleted, path = token.split(b"\t", 2)
+                if path:
+                    stats.append((added, deleted))
+                else:
+                    entry, need = (added, deleted), 2
+        finally:
+            self._header, self._raw, self._stats = header, raw, stats
+            self._pending, self._need, self._entry = pending, need, entry
 
     def _finish(self) -> Commit:
         h = self._header
         if len(h) != _HEADER_TOKENS:
             raise GitError("git log output ended in the middle of a commit")
         files = []
-        for i, entry in enumerate(self._raw):
-            added, deleted = self._stats[i] if i < len(self._stats) else (b"-", b"-")
-            path, path_raw = _text(entry.path)
-            old_path, old_path_raw = _text(entry.old_path) if entry.old_path is not None else (None, None)
+        stats = self._stats
+        for i, (status, raw_path, raw_old) in enumerate(self._raw):
+            added, deleted = stats[i] if i < len(stats) else (b"-", b"-")
+            path, path_raw = _text(raw_path)
+            old_path, old_path_raw = _text(raw_old) if raw_old is not None else (None, None)
             files.append(
                 FileChange(
                     path=path,
-                    status=entry.status,
+                    status=status,
                     additions=_count(added),
                     deletions=_count(deleted),
                     old_path=old_path,

@@ -121,4 +121,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE file_changes ADD COLUMN old_path_raw BLOB;
         """,
     ),
+    (
+        # a revert that quotes only the reverted PR's title finds it by title (exact or a prefix)
+        "0003_pull_requests_title",
+        """
+        CREATE INDEX pull_requests_title ON pull_requests (repo_id, title);
+        """,
+    ),
 ]
