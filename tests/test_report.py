@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import run_prhub
+from tests.gitrepo import EPOCH, FORGE, ScriptedRepo, Who
 
 from prhub.config import RISK_TAGS
 from prhub.period import week
@@ -180,3 +181,28 @@ def test_cli_unknown_repository_and_bad_config(synced_db: Path, tmp_path: Path) 
     assert proc.returncode != 0 and "unknown setting 'colour'" in proc.stderr
     proc = run_prhub("report", str(tmp_path / "missing-dir"), "--db", str(synced_db))
     assert proc.returncode != 0 and "neither a local clone" in proc.stderr
+
+
+def test_first_time_contributors_know_a_renamed_author(tmp_path: Path) -> None:
+    """An author seen before under another spelling of the name, or the same e-mail, is no newcomer."""
+    repo = ScriptedRepo(tmp_path / "repo")
+    seven_days = 7 * 86400
+    history = [
+        (Who("Hexiang Wang", "whx@example.com"), "whx", 0),  # writes as "whx" first
+        (Who("Tianyu Guo", "guo@example.com"), "TianYu GUO", 0),
+        (Who("Hexiang Wang", "whx@example.com"), "Hexiang Wang", seven_days),  # same e-mail, new name
+        (Who("Tianyu Guo", "other@example.com"), "Tianyu Guo", seven_days),  # same name, other case
+        (Who("Carol New", "carol@example.com"), "Carol New", seven_days),
+    ]
+    for n, (who, name, at) in enumerate(history, start=1):
+        repo.lines(f"mod{n}.py", n)
+        repo.commit(f"Change {n} (#{n})", author=Who(name, who.email), committer=FORGE, at=EPOCH + at + n * 60)
+    db = tmp_path / "prhub.db"
+    assert run_prhub("sync", str(repo.path), "--db", str(db)).returncode == 0
+    with Store(db) as store:
+        slug = store.execute("SELECT slug FROM repositories").fetchone()[0]
+        single = build_context(store, slug, week("2026-W16"))
+        bulk = {c["period"]["slug"]: c for c in iter_contexts(store, slug)}
+    for ctx in (single, bulk[single["period"]["slug"]]):
+        assert ctx["contributors"]["first_time"] == [{"name": "Carol New", "prs": [5]}]
+        assert ctx["counts"]["first_time_authors"] == 1 and ctx["counts"]["authors"] == 3

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
@@ -294,8 +294,8 @@ class PrSource(Protocol):
 
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]: ...
 
-    def first_merge(self, authors: Iterable[str], before: int) -> set[str]:
-        """Which of these authors had a PR merged before ``before``."""
+    def first_merge(self, authors: Mapping[str, str], before: int) -> set[str]:
+        """Which of these authors (name -> e-mail) had a PR merged before ``before``, by name or e-mail."""
         ...
 
     def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]: ...
@@ -312,7 +312,7 @@ class MemorySource:
         self.times = [pr.merged_at for pr in self.all]
         self.direct = queries.direct_commits(store, repo.id)
         self.direct_times = [c.committed_at for c in self.direct]
-        self.first = queries.first_pr_times(store, repo.id)
+        self.first_name, self.first_email = queries.first_seen(store, repo.id)
         self.reverts = queries.all_reverts(store, repo.id)
 
     def prs(self, since: int, until: int) -> list[StoredPr]:
@@ -328,8 +328,14 @@ class MemorySource:
         lo, hi = bisect.bisect_left(self.direct_times, since), bisect.bisect_left(self.direct_times, until)
         return self.direct[lo:hi]
 
-    def first_merge(self, authors: Iterable[str], before: int) -> set[str]:
-        return {a for a in authors if self.first.get(a, before) < before}
+    def first_merge(self, authors: Mapping[str, str], before: int) -> set[str]:
+        def seen(name: str, email: str) -> bool:
+            first = self.first_name.get(name.lower(), before)
+            if email:
+                first = min(first, self.first_email.get(email.lower(), before))
+            return first < before
+
+        return {a for a, email in authors.items() if seen(a, email)}
 
     def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]:
         return {n: self.reverts[n] for n in numbers if n in self.reverts}
@@ -365,7 +371,7 @@ class StoreSource:
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]:
         return queries.direct_commits(self.store, self.repo.id, since, until)
 
-    def first_merge(self, authors: Iterable[str], before: int) -> set[str]:
+    def first_merge(self, authors: Mapping[str, str], before: int) -> set[str]:
         return queries.authors_seen_before(self.store, self.repo.id, before, authors)
 
     def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]:
@@ -437,7 +443,8 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
     for r in results:
         if not r.facts.is_bot:
             authors.setdefault(r.facts.pr.author, []).append(r.number)
-    seen = source.first_merge(authors, start)
+    emails = {r.facts.pr.author: r.facts.pr.author_email for r in results if r.facts.pr.author in authors}
+    seen = source.first_merge(emails, start)
     first_time = {a: sorted(n) for a, n in authors.items() if a not in seen}
 
     history_counts = []

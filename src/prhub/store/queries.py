@@ -7,7 +7,7 @@ Every query is bounded by time and uses the (repo_id, merged_at) and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from prhub.store.sqlite import Store
@@ -148,28 +148,44 @@ def direct_commits(store: Store, repo_id: int, since: int = 0, until: int = FAR_
     return [DirectCommit(*row) for row in rows]
 
 
-def authors_seen_before(store: Store, repo_id: int, before: int, names: Iterable[str]) -> set[str]:
-    """Which of ``names`` authored a PR merged before ``before`` (for first-time contributors)."""
-    wanted = sorted(set(names))
+def authors_seen_before(store: Store, repo_id: int, before: int, authors: Mapping[str, str]) -> set[str]:
+    """Which of ``authors`` (name -> e-mail) had a PR merged before ``before``, under that name
+    (any case) or that e-mail: a contributor who changed how their name is written is no newcomer."""
+    wanted = sorted(authors)
     seen: set[str] = set()
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        marks = ", ".join("?" * len(chunk))
+    for i in range(0, len(wanted), 400):
+        chunk = wanted[i : i + 400]
+        names = sorted({n.lower() for n in chunk})
+        emails = sorted({authors[n].lower() for n in chunk if authors[n]})
         rows = store.execute(
-            f"""SELECT DISTINCT author_name FROM pull_requests
-                WHERE repo_id = ? AND merged_at < ? AND author_name IN ({marks})""",
-            (repo_id, before, *chunk),
+            f"""SELECT DISTINCT lower(author_name), lower(author_email) FROM pull_requests
+                WHERE repo_id = ? AND merged_at < ?
+                  AND (lower(author_name) IN ({", ".join("?" * len(names))})
+                       OR lower(author_email) IN ({", ".join("?" * len(emails)) or "NULL"}))""",
+            (repo_id, before, *names, *emails),
         )
-        seen.update(row[0] for row in rows)
+        found_names, found_emails = set(), set()
+        for name, email in rows:
+            found_names.add(name)
+            found_emails.add(email)
+        seen.update(n for n in chunk if n.lower() in found_names or (authors[n] and authors[n].lower() in found_emails))
     return seen
 
 
-def first_pr_times(store: Store, repo_id: int) -> dict[str, int]:
-    """Each author's first merge time (bulk reports read it once)."""
+def first_seen(store: Store, repo_id: int) -> tuple[dict[str, int], dict[str, int]]:
+    """The first merge time of each author name and of each e-mail, lower-cased (bulk reports read it once)."""
+    by_name: dict[str, int] = {}
+    by_email: dict[str, int] = {}
     rows = store.execute(
-        "SELECT author_name, min(merged_at) FROM pull_requests WHERE repo_id = ? GROUP BY author_name", (repo_id,)
+        "SELECT lower(author_name), lower(author_email), min(merged_at) FROM pull_requests WHERE repo_id = ?"
+        " GROUP BY 1, 2",
+        (repo_id,),
     )
-    return {name: first for name, first in rows}
+    for name, email, first in rows:
+        by_name[name] = min(first, by_name.get(name, first))
+        if email:
+            by_email[email] = min(first, by_email.get(email, first))
+    return by_name, by_email
 
 
 def reverts_of(store: Store, repo_id: int, numbers: Iterable[int]) -> dict[int, int]:
