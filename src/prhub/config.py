@@ -265,7 +265,7 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         "New models",
         "新模型",
         ["new-model"],
-        r"(?i)^(\[[^\]]*\]\s*)*(add|support|new model|implement)\b.*\bmodels?\b",
+        r"(?i)\bnew[ _-]models?\b",  # else the new-model label: a [New Model] tag, or a model file added
     ),
     _theme(
         "moe",
@@ -398,7 +398,15 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         ],
         weight=0.7,
     ),
-    _theme("models", "Model support", "模型支持", ["model"], "", ["vllm/model_executor/models/**"], weight=0.7),
+    _theme(
+        "models",
+        "Model support",
+        "模型支持",
+        ["model"],
+        r"(?i)^(\[[^\]]*\]\s*)*(add|support|enable|implement)\b.*\bmodels?( support| implementation)?$",
+        ["vllm/model_executor/models/**"],
+        weight=0.7,
+    ),
     _theme(
         "ci",
         "CI and build",

@@ -178,32 +178,38 @@ class Analyzer:
         cached = self._facts.get(pr.number)
         return cached if cached is not None and cached.pr is pr else None
 
-    def theme_counts(self, prs: Iterable[StoredPr], keys: Sequence[str]) -> Counter[str]:
-        """For each of ``keys``, how many of ``prs`` have it among their candidate themes.
+    def theme_counts(self, prs: Iterable[StoredPr], chosen: Sequence[str]) -> Counter[str]:
+        """How many of ``prs`` each of the ``chosen`` themes would hold: every PR counts once, for
+        its first candidate among them (dynamic themes first, then rule order), as in the period.
 
-        The same counts as the full facts would give, but only the rules of these
-        keys are tried (a previous period needs no importance, risks or other themes).
+        Only the rules of the chosen keys are tried, and only up to the first that matches
+        (an earlier period needs no importance, risks or other themes).
         """
-        wanted = frozenset(keys)
-        rule_keys = wanted & self.theme_matcher.keys
-        words = [k[2:] for k in wanted - rule_keys if k.startswith("w-")]
+        rule_keys = frozenset(chosen) & self.theme_matcher.keys
+        dynamic = [k for k in chosen if k not in rule_keys]
+        words = [k[2:] for k in dynamic if k.startswith("w-")]
         counts: Counter[str] = Counter()
         for pr in prs:
             facts = self.cached_facts(pr)
             if facts is not None:
-                counts.update(k for k in facts.theme_candidates if k in wanted)
-                counts.update(k for k in facts.words if k in wanted)
+                found = [k for k in dynamic if k in facts.words] + [k for k in facts.theme_candidates if k in rule_keys]
+                if found:
+                    counts[found[0]] += 1
                 continue
+            lower = pr.title.lower()
+            if any(w in lower for w in words):  # a family key is a piece of the title, lower-cased
+                own = self.theme_matcher.dynamic_words(pr.title)
+                hit = next((k for k in dynamic if k in own), None)
+                if hit is not None:
+                    counts[hit] += 1
+                    continue
             if rule_keys:
                 parts = parse_title(pr.title)
                 paths = [f.path for f in pr.files]
                 labels, kind = self.labels_and_kind(pr, parts, paths)
                 source = [p for p in paths if self.path_class(p) == "source"]
                 names = self.theme_labels(pr.title, [label.name for label in labels])
-                counts.update(self.theme_matcher.candidates(pr.title, names, source or paths, kind, rule_keys))
-            lower = pr.title.lower()
-            if any(w in lower for w in words):  # a family key is a piece of the title, lower-cased
-                counts.update(k for k in self.theme_matcher.dynamic_words(pr.title) if k in wanted)
+                counts.update(self.theme_matcher.candidates(pr.title, names, source or paths, kind, rule_keys, 1))
         return counts
 
     def label_counts(self, prs: Iterable[StoredPr]) -> Counter[str]:

@@ -7,8 +7,9 @@ plus "dynamic" themes: name-like words shared by several PRs of the period
 period's themes are chosen greedily by how many still-unassigned PRs each
 covers, times the rule's weight (broad ones such as "Bug fixes" count half), then each PR goes to its
 first candidate among the chosen. Keys are stable across periods
-(``moe``, ``w-gemma4``) so trends compare like with like; trends compare
-candidate counts, which do not depend on which themes a period chose.
+(``moe``, ``w-gemma4``) so trends compare like with like: an earlier period's
+count is what the period's chosen themes would hold of its PRs, by the same
+first-candidate rule, so "27 PRs, up from 21" compares like with like.
 """
 
 from __future__ import annotations
@@ -143,10 +144,12 @@ class ThemeMatcher:
         paths: Sequence[str],
         kind: str,
         only: frozenset[str] | None = None,
+        limit: int = 0,
     ) -> tuple[str, ...]:
         """The rules a PR matches, in rule order: a label, its kind, a title word, or half its files.
 
-        ``only``: look at the rules of these keys alone (the answer is the same for them).
+        ``only``: look at the rules of these keys alone (the answer is the same for them);
+        ``limit``: stop after that many (0: all).
         """
         label_set = set(labels)
         path_hits: Counter[str] = Counter()
@@ -166,6 +169,8 @@ class ThemeMatcher:
                 hit = path_hits.get(rule.key, 0) * 2 >= len(paths)
             if hit:
                 keys.append(rule.key)
+                if len(keys) == limit:
+                    break
         return tuple(keys)
 
     def dynamic_words(self, title: str) -> dict[str, str]:
@@ -188,14 +193,6 @@ class ThemeMatcher:
         return found
 
 
-def candidate_counts(items: Iterable[ThemeInput]) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for item in items:
-        counts.update(item.candidates)
-        counts.update(item.words.keys())
-    return counts
-
-
 def group(
     items: Sequence[ThemeInput],
     rules: Sequence[ThemeRule],
@@ -207,8 +204,8 @@ def group(
 ) -> tuple[list[Theme], dict[int, str]]:
     """The period's themes, biggest first, and each PR's theme key (absent: no named theme).
 
-    ``previous``: the candidate counts of the earlier periods, most recent first,
-    or a function giving them for the chosen keys (only those are compared).
+    ``previous``: per earlier period, most recent first, how many of its PRs each theme
+    would hold, or a function giving that for the chosen keys (in choice order).
     The key PRs among the ``quick_look`` most important get a theme first (their
     first candidate); key PRs (importance >= ``key_threshold``) count
     ``options["key_weight"]`` times when the rest are chosen.
@@ -252,8 +249,8 @@ def group(
     chosen = [k for k in chosen if sizes[k]]
     assignment = _assign(items, lists, chosen)
 
-    current = candidate_counts(items)
-    earlier = previous(chosen) if callable(previous) else previous
+    ordered = [k for k in dynamic if k in chosen] + [k for k in chosen if k not in dynamic]  # as in ``lists``
+    earlier = previous(ordered) if callable(previous) else previous
     themes: list[Theme] = []
     for key in chosen:
         members = [item for item in items if assignment.get(item.number) == key]
@@ -262,7 +259,7 @@ def group(
         prev = [c.get(key, 0) for c in earlier]
         is_dynamic = key not in by_key
         name = forms[key].most_common(1)[0][0] if is_dynamic else by_key[key].name(lang)
-        theme = _theme(key, name, members, options, trend(current.get(key, 0), prev), prev[0] if prev else 0)
+        theme = _theme(key, name, members, options, trend(len(members), prev), prev[0] if prev else 0)
         theme.dynamic = is_dynamic
         themes.append(theme)
     themes.sort(key=lambda t: (-t.count, t.key))
