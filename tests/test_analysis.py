@@ -114,6 +114,9 @@ def test_each_risk_rule_with_evidence() -> None:
     assert "new-model" in tags("Add X", [f("vllm/model_executor/models/x.py", status="A")])
     assert "large-change" in tags("x", [f("vllm/a.py", 700, 200)])
     assert tags('Revert "x (#1)"', [f("a.py")], reverts=1)["revert"].evidence == "reverts #1"
+    assert "revert" in tags("[ROCm] Revert the AITER default", [f("a.py")])  # the reverted PR unknown
+    assert "revert" in tags("[Revert][Bugfix] Restore the QKV loader", [f("a.py")])
+    assert "revert" not in tags("[Bugfix] Fix revert path in the scheduler", [f("a.py")])
     assert "deprecation" in tags("[V0 Deprecation] Remove old engine", [f("vllm/a.py")])
     assert "deprecation" in tags("x", [f("vllm/old.py", 0, 300, "D")])
     assert "ci-build" in tags("x", [f(".buildkite/test-pipeline.yaml")])

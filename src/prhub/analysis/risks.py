@@ -18,6 +18,8 @@ from prhub.analysis.paths import PathMatcher, matcher
 from prhub.config import RISK_TAGS, Settings
 from prhub.store.queries import PrFile
 
+_REVERT_TITLE = re.compile(r"^\s*(?:\[[^\]]*\]\s*)*\[?revert(?:ing)?\b", re.I)  # "[ROCm] Revert ..." too
+
 _ORDER = {tag: i for i, tag in enumerate(RISK_TAGS)}
 
 
@@ -115,11 +117,11 @@ class RiskRules:
             text = f"{lines} 行，{len(files)} 个文件" if zh else f"{lines} lines in {len(files)} files"
             found["large-change"] = Risk("large-change", text, "size")
 
-        if reverts is not None or title.lower().startswith("revert"):
+        if reverts is not None or "revert" in labels or _REVERT_TITLE.match(title):
             text = (
                 (f"回滚 #{reverts}" if zh else f"reverts #{reverts}")
                 if reverts
-                else ("标题以 Revert 开头" if zh else "title starts with Revert")
+                else ("标题表明是回滚" if zh else "the title says Revert")
             )
             found["revert"] = Risk("revert", text, "revert")
 

@@ -124,7 +124,7 @@ def to_context(
     authors = Counter(r.facts.pr.author for r in results if r.facts.pr.author not in bots)
     prs = [_pr(r, url, threshold, a.theme_names) for r in results]
     ai = [r for r in results if r.facts.assistants]
-    reverts = [r for r in results if r.facts.pr.reverts_pr is not None or r.facts.kind == "revert"]
+    reverts = [r for r in results if any(k.tag == "revert" for k in r.risks)]  # as the risk table counts them
     labels = _labels(results)
 
     ctx: dict[str, Any] = {
