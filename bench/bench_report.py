@@ -120,6 +120,9 @@ def main() -> int:
     all_prs = sum(c["counts"]["merged_prs"] for c in busy)
     all_key = sum(c["counts"]["key_prs"] for c in busy)
     themes = [len(c["themes"]) for c in busy]
+    other = [(c["other_theme"] or {"count": 0})["count"] / c["counts"]["merged_prs"] for c in busy]
+    quick = [p for c in busy for p in c["prs"][: len(c["key_prs"])] if p["is_key"]]
+    named = sum(1 for p in quick if p["theme_key"] != "other")
     w = next((c for c in weeks if c["period"]["label"].startswith(args.week.replace("-", " "))), ctx)
 
     n = args.runs
@@ -135,6 +138,8 @@ def main() -> int:
         f"  weekly key share:       {quantiles(shares)}",
         f"  key PRs overall: {all_key}/{all_prs} = {all_key / max(1, all_prs):.1%}",
         f"  themes per week: {quantiles([float(t) for t in themes])}",
+        f"  share of PRs in Other changes: {quantiles(other)}",
+        f"  key PRs of the quick look with a named theme: {named}/{len(quick)} = {named / max(1, len(quick)):.1%}",
         f"{args.week}: {w['counts']['merged_prs']} PRs, {w['counts']['key_prs']} key, mean {w['importance']['mean']}",
     ]
     print("\n".join(lines))

@@ -270,7 +270,7 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
     _theme(
         "moe",
         "MoE",
-        "MoE（混合专家）",
+        "MoE 混合专家",
         ["moe"],
         r"(?i)\b(moe|mixture[- ]of[- ]experts|experts?|fused_moe|deepep|eplb)\b",
         ["**/fused_moe/**", "**/*moe*"],
