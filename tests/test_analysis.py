@@ -217,6 +217,17 @@ def test_key_prs_of_the_quick_look_get_a_named_theme() -> None:
     assert themes.other_changes(items, assignment, options, "zh").name == "其他变更"
 
 
+def test_a_quiet_week_has_no_one_pr_themes() -> None:
+    analyzer = Analyzer(SETTINGS)
+    titles = ["[Tests] Fix path 1", "[Tests] Fix path 2", "[Tests] Fix path 3", "[ROCm] Enable x", "[Docs] Describe y"]
+    items = theme_items(titles)
+    found, assignment = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"], "en", 6.0, 5)
+    assert [(t.key, t.count) for t in found] == [("tests", 3)] and set(assignment) == {1, 2, 3}
+    items[3].importance = 7.0  # a key PR of the quick look keeps its theme, even alone
+    found, _ = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"], "en", 6.0, 5)
+    assert [(t.key, t.count) for t in found] == [("tests", 3), ("rocm", 1)]
+
+
 def test_trend_counts_match_the_full_facts() -> None:
     """An earlier period counts each PR once, for its first candidate among the chosen themes
     (dynamic ones first), trying only those rules; the same as the full facts would give."""

@@ -244,7 +244,8 @@ def group(
     # a theme left with too few PRs after others took theirs is dropped, while enough remain
     for key in sorted(chosen, key=lambda k: sizes[k]):
         kept = len([k for k in chosen if sizes[k]])
-        if sizes[key] < options["min_prs"] and kept > options["min"] and key not in reserved:
+        few = sizes[key] < options["min_prs"] and kept > options["min"] or sizes[key] < min(2, options["min_prs"])
+        if few and key not in reserved:
             sizes[key] = 0
     chosen = [k for k in chosen if sizes[k]]
     assignment = _assign(items, lists, chosen)
@@ -291,8 +292,9 @@ def _choose(
                     break  # later candidates cannot take this PR from an earlier chosen one
                 gains[key] = gains.get(key, 0.0) + w
                 sizes[key] += 1
-        if len(chosen) >= options["min"]:  # past the minimum, a theme needs min_prs PRs
-            gains = {k: g for k, g in gains.items() if sizes[k] >= options["min_prs"]}
+        # past the minimum, a theme needs min_prs PRs; below it, two (one PR is not a line of work)
+        least = options["min_prs"] if len(chosen) >= options["min"] else min(2, options["min_prs"])
+        gains = {k: g for k, g in gains.items() if sizes[k] >= least}
         if not gains:
             break
 
