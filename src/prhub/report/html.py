@@ -27,17 +27,11 @@ from markdown_it.token import Token
 from markupsafe import Markup
 
 from prhub.report import charts
-
-SECTIONS: tuple[str, ...] = ("summary", "key_changes", "trends", "risks", "key_prs", "recommendations")
+from prhub.report.phrases import HEADINGS, SECTION_KEYS
 
 UI: dict[str, dict[str, str]] = {
     "en": {
-        "summary": "Executive summary",
-        "key_changes": "Key changes",
-        "trends": "Module and theme trends",
-        "risks": "Risk observations",
-        "key_prs": "Key PR quick look",
-        "recommendations": "Follow-up recommendations",
+        **HEADINGS["en"],
         "more": "Contributors and more",
         "merged_prs": "merged PRs",
         "key_prs_n": "key PRs",
@@ -94,12 +88,7 @@ UI: dict[str, dict[str, str]] = {
         "share": "of merged PRs",
     },
     "zh": {
-        "summary": "执行摘要",
-        "key_changes": "本周重点变化",
-        "trends": "模块与主题趋势",
-        "risks": "风险观察",
-        "key_prs": "重点 PR 速览",
-        "recommendations": "后续建议",
+        **HEADINGS["zh"],
         "more": "贡献者与其他",
         "merged_prs": "合并 PR",
         "key_prs_n": "重点 PR",
@@ -311,7 +300,7 @@ def render_html(ctx: Mapping[str, Any], chrome: Chrome | None = None) -> str:
     key_prs = [prs_by_number[n] for n in ctx.get("key_prs") or [] if n in prs_by_number]
     sections = [
         {"id": name, "heading": t[name], "html": markdown_to_html((ctx.get("sections") or {}).get(name) or "", pr_urls)}
-        for name in SECTIONS
+        for name in SECTION_KEYS
     ]
     writer = (ctx.get("generated") or {}).get("writer") or "rules"
     return render_page(
