@@ -99,7 +99,7 @@ DEFAULT_LABEL_RULES: list[dict[str, Any]] = [
         ["refactor", "chore"],
         kind="refactor",
     ),
-    _label("moe", ["moe", "moe refactor", "fused moe", "fusedmoe"]),
+    _label("moe", ["moe", "moe refactor", "fused moe", "fusedmoe", "eplb"]),
     _label(
         "quantization",
         ["quantization", "quant", "fp8", "nvfp4", "mxfp4", "mxfp8", "gguf", "int8", "w8a8", "marlin", "ct"],
@@ -110,15 +110,24 @@ DEFAULT_LABEL_RULES: list[dict[str, Any]] = [
         paths=["**/rocm/**", "**/*rocm*", "**/*aiter*"],
         match="all",
     ),
-    _label("xpu", ["xpu", "intel", "intel-gpu"]),
-    _label("cpu", ["cpu", "zencpu", "arm", "arm64"]),
+    _label("xpu", ["xpu", "intel", "intel-gpu", "intel gpu"]),
+    _label("cpu", ["cpu", "zencpu", "arm", "arm64", "cpu backend", "cpu-backend"]),
     _label("tpu", ["tpu", "tpu v1"]),
-    _label("hardware", ["hardware", "nvidia", "cuda", "blackwell", "hopper", "hpu", "npu"]),
-    _label("spec-decode", ["spec decode", "spec-decode", "speculative decoding", "specdecode", "eagle", "mtp"]),
-    _label("multimodal", ["multimodal", "mm", "vision", "audio", "asr", "video", "image"]),
+    _label(
+        "hardware",
+        ["hardware", "nvidia", "cuda", "blackwell", "hopper", "hpu", "npu", "gaudi", "intel gaudi", "intel-gaudi"]
+        + ["neuron", "openvino", "risc-v", "riscv", "powerpc", "power", "platform", "platforms", "tpu backend"],
+    ),
+    _label(
+        "spec-decode",
+        ["spec decode", "spec-decode", "speculative decoding", "specdecode", "eagle", "mtp", "spec decoding"],
+    ),
+    _label("multimodal", ["multimodal", "mm", "vision", "audio", "asr", "video", "image", "multi-modal"]),
+    _label("rust-frontend", ["rust frontend", "rust-frontend", "rust"]),
     _label(
         "frontend",
-        ["frontend", "api", "openai", "entrypoints", "parser", "tool", "tool parser", "reasoning", "ux", "cli"],
+        ["frontend", "api", "openai", "entrypoints", "parser", "tool", "tool parser", "reasoning", "ux", "cli"]
+        + ["responses api", "responsesapi", "structured output", "structured outputs", "pooling", "grpc", "renderer"],
     ),
     _label(
         "kv-cache",
@@ -134,12 +143,20 @@ DEFAULT_LABEL_RULES: list[dict[str, Any]] = [
             "pd",
             "p/d",
             "mooncake",
+            "kv offloading",
+            "kv-offloading",
+            "kv-offload",
+            "kv offload+hma",
         ],
     ),
-    _label("distributed", ["distributed", "dp", "ep", "tp", "pp", "parallel", "multi-node", "ray"]),
+    _label("distributed", ["distributed", "dp", "ep", "tp", "pp", "parallel", "multi-node", "ray", "dcp"]),
     _label("attention", ["attention", "mla", "flashattention", "flashinfer", "fa4", "fa3", "backend"]),
-    _label("torch-compile", ["torch.compile", "compile", "compilation", "inductor", "cudagraph", "cuda graph"]),
-    _label("core", ["core", "engine", "scheduler", "v1", "model runner v2", "mrv2", "model runner", "executor"]),
+    _label("torch-compile", ["torch.compile", "compile", "compilation", "inductor", "cudagraph", "cuda graph", "cg"]),
+    _label(
+        "core",
+        ["core", "engine", "scheduler", "v1", "model runner v2", "mrv2", "model runner", "executor", "modelrunner-v2"]
+        + ["modelrunnerv2", "model-runner-v2"],
+    ),
     _label("deprecation", ["deprecation", "v0 deprecation", "deprecate", "removal"]),
     _label(
         "ci-build",
@@ -334,6 +351,14 @@ DEFAULT_THEME_RULES: list[dict[str, Any]] = [
         ["lora"],
         r"(?i)\b(lora|punica|multi-lora)\b",
         ["vllm/lora/**", "**/lora/**", "**/punica*"],
+    ),
+    _theme(
+        "rust-frontend",
+        "Rust frontend",
+        "Rust 前端",
+        ["rust-frontend"],
+        r"(?i)\brust\b",
+        ["rust/**"],
     ),
     _theme(
         "frontend",
