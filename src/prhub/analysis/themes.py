@@ -107,7 +107,7 @@ class ThemeMatcher:
             globs.setdefault(r.key, []).extend(r.paths.globs)
         self._key_paths = {key: matcher(tuple(g)) for key, g in globs.items() if g}
         self._paths: dict[str, frozenset[str]] = {}
-        self._path_key: dict[tuple[str, str], bool] = {}
+        self._path_only: dict[frozenset[str], dict[str, frozenset[str]]] = {}
         self._covered: dict[str, bool] = {}
 
     def path_keys(self, path: str) -> frozenset[str]:
@@ -117,16 +117,16 @@ class ThemeMatcher:
             self._paths[path] = found
         return found
 
-    def path_hit(self, path: str, key: str) -> bool:
-        """Does a rule of ``key`` match this path? (one key: for trends, which need only a few)"""
+    def path_keys_of(self, path: str, only: frozenset[str]) -> frozenset[str]:
+        """``path_keys`` restricted to ``only``, trying only those rules (trends need a few keys)."""
         known = self._paths.get(path)
         if known is not None:
-            return key in known
-        found = self._path_key.get((path, key))
+            return known & only
+        cache = self._path_only.setdefault(only, {})
+        found = cache.get(path)
         if found is None:
-            paths = self._key_paths.get(key)
-            found = paths is not None and paths(path)
-            self._path_key[(path, key)] = found
+            found = frozenset(k for k in only if (m := self._key_paths.get(k)) is not None and m(path))
+            cache[path] = found
         return found
 
     def covered(self, word: str) -> bool:
@@ -152,10 +152,7 @@ class ThemeMatcher:
         ``limit``: stop after that many (0: all).
         """
         label_set = set(labels)
-        path_hits: Counter[str] = Counter()
-        if only is None:
-            for p in paths:
-                path_hits.update(self.path_keys(p))
+        path_hits: Counter[str] | None = None  # counted on first need: most PRs match on a label or word
         keys: list[str] = []
         for rule in self.rules:
             if rule.key in keys or (only is not None and rule.key not in only):
@@ -164,8 +161,10 @@ class ThemeMatcher:
             if not hit and rule.words is not None and rule.words.search(title):
                 hit = True
             if not hit and paths:
-                if only is not None and rule.key not in path_hits:
-                    path_hits[rule.key] = sum(self.path_hit(p, rule.key) for p in paths)
+                if path_hits is None:
+                    path_hits = Counter()
+                    for p in paths:
+                        path_hits.update(self.path_keys(p) if only is None else self.path_keys_of(p, only))
                 hit = path_hits.get(rule.key, 0) * 2 >= len(paths)
             if hit:
                 keys.append(rule.key)
