@@ -528,7 +528,7 @@ class Writer:
             reasons.append(v.say("why.key", pr=self.ref(key[0]), importance=one_decimal(f.importance(key[0]))))
         tags = Counter(tag for n in numbers for tag in f.pr_tags(n))
         if tags["core-path"] and tags["core-path"] * 3 >= len(numbers):
-            reasons.append(v.say("why.core"))
+            reasons.append(v.say("why.core" if tags["core-path"] > 1 else "why.core_one"))
         for tag, phrase in (
             ("new-model", "why.new_model"),
             ("deprecation", "why.deprecation"),
@@ -580,6 +580,10 @@ class Writer:
         if not themes:
             return ""
         rows = [v.say("tr.table")]
+        # the PRs no named theme took close the table, so every PR is accounted for
+        other = as_dict(f.ctx.get("other_theme"))
+        if isinstance(other.get("name"), str) and f.theme_numbers(other):
+            themes = [*themes, {**other, "trend": None}]
         for theme in themes:
             numbers = f.theme_numbers(theme)
             mix = self.kind_mix(numbers)
