@@ -8,9 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.conftest import run_prhub
 from tests.gitrepo import EPOCH, FORGE, ScriptedRepo, Who
 
+from conftest import run_prhub
 from prhub.config import RISK_TAGS
 from prhub.period import week
 from prhub.report import build_context, iter_contexts
