@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +49,20 @@ DB_OPTION = click.option(
 
 def open_store(db: Path | None) -> Store:
     return Store(db or default_db_path())
+
+
+@contextlib.contextmanager
+def progress_bar(label: str, enabled: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A transient bar on stderr, only where a terminal shows it; yields the (done, total) callback."""
+    if not (enabled and sys.stderr.isatty() and err_console.is_terminal):
+        yield lambda done, total: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn(f"[bold]{label}[/]"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err_console.console, transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 class PrhubGroup(click.Group):
@@ -112,27 +128,10 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
       prhub sync ~/src/vllm
       prhub sync ~/src/vllm --branch main --db /data/prhub.db
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from prhub.sync import sync as run_sync
 
-    with open_store(db) as store:
-        show = not quiet and err_console.is_terminal
-        with Progress(
-            TextColumn("[bold]syncing[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err_console.console,
-            transient=True,
-            disable=not show,
-        ) as bar:
-            task = bar.add_task("sync", total=None)
-
-            def on_progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
-            result = run_sync(store, repo_path, branch=branch, progress=on_progress)
+    with open_store(db) as store, progress_bar("syncing", enabled=not quiet) as on_progress:
+        result = run_sync(store, repo_path, branch=branch, progress=on_progress)
     if result.rewritten_from:
         err_console.print(
             f"prhub: {result.branch} was rewritten since the last sync (was {result.rewritten_from[:12]}): "
@@ -217,24 +216,8 @@ def report(
     from prhub.report.run import choose_period, render, resolve_repo, settings_for, write_every
 
     with open_store(db) as store:
-        if sys.stderr.isatty() and err_console.is_terminal:  # rich only where a bar can show
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            with Progress(
-                TextColumn("[bold]syncing[/]"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=err_console.console,
-                transient=True,
-            ) as bar:
-                task = bar.add_task("sync", total=None)
-
-                def on_progress(done: int, total: int) -> None:
-                    bar.update(task, completed=done, total=total)
-
-                slug, root = resolve_repo(store, repo, on_progress)
-        else:
-            slug, root = resolve_repo(store, repo)
+        with progress_bar("syncing") as on_progress:
+            slug, root = resolve_repo(store, repo, on_progress)
         settings = settings_for(config, root)
         zone_name = tz or settings.timezone
         language = lang or settings.language
@@ -308,28 +291,13 @@ def site(out_dir: Path, db: Path | None, lang: str, quiet: bool) -> None:
     Example:
       prhub site public/ --db prhub.db
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from prhub.web.reports import ReportService
     from prhub.web.site import export_site
 
     langs = ("en", "zh") if lang == "both" else (lang,)
     service = ReportService(db or default_db_path(), cache_size=4)
     try:
-        with Progress(
-            TextColumn("[bold]writing reports[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err_console.console,
-            transient=True,
-            disable=quiet or not err_console.is_terminal,
-        ) as bar:
-            task = bar.add_task("site", total=None)
-
-            def on_progress(done: int, total: int) -> None:
-                bar.update(task, completed=done, total=total)
-
+        with progress_bar("writing reports", enabled=not quiet) as on_progress:
             result = export_site(service, out_dir, langs, progress=on_progress)
     finally:
         service.close()
