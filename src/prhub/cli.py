@@ -212,13 +212,14 @@ def report(
       prhub report vllm-project/vllm --since 2026-04-01 --until 2026-04-15 --tz Asia/Shanghai
       prhub report vllm-project/vllm --every week -o reports/
     """
+    from prhub.config import load as load_settings
     from prhub.report.context import build_context
-    from prhub.report.run import choose_period, render, resolve_repo, settings_for, write_every
+    from prhub.report.run import choose_period, render, resolve_repo, write_every
 
     with open_store(db) as store:
         with progress_bar("syncing") as on_progress:
             slug, root = resolve_repo(store, repo, on_progress)
-        settings = settings_for(config, root)
+        settings = load_settings(config, root)
         zone_name = tz or settings.timezone
         language = lang or settings.language
         if every:

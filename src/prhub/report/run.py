@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from prhub import period as periods
-from prhub.config import Settings, load
+from prhub.config import Settings
 from prhub.errors import UsageError
 from prhub.period import Period
 from prhub.store.sqlite import Store
 
-FORMATS = {"md": "md", "json": "json", "html": "html"}
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$")
 
 Progress = Callable[[int, int], None]
@@ -34,10 +33,6 @@ def resolve_repo(store: Store, repo: str, progress: Progress | None = None) -> t
     if _SLUG.match(repo):
         return store.repository(repo).slug, None  # NotFoundError when it was never synced
     raise UsageError(f"{repo!r} is neither a local clone nor an owner/name already in the store")
-
-
-def settings_for(config: Path | None, repo_root: Path | None) -> Settings:
-    return load(config, repo_root)
 
 
 def choose_period(week: str | None, month: str | None, since: str | None, until: str | None, tz: str) -> Period:
@@ -60,10 +55,8 @@ def render(ctx: dict[str, Any], fmt: str) -> str:
     if fmt == "json":
         return json.dumps(ctx, ensure_ascii=False, indent=2) + "\n"
     if fmt == "html":
-        try:
-            from prhub.report.html import render_html
-        except ImportError:
-            raise UsageError("the HTML renderer is not available in this installation") from None
+        from prhub.report.html import render_html
+
         return render_html(ctx)
     from prhub.report.markdown import render_markdown
 
