@@ -1,6 +1,6 @@
 """Report speed and importance calibration on the whole vllm history.
 
-    python bench/bench_report.py [--db FILE] [--repo /tmp/vllm-full] [--runs 7] [--calibration docs/calibration.md]
+    python bench/bench_report.py [--db FILE] [--repo CLONE] [--runs 7] [--calibration docs/calibration.md]
 
 Syncs the clone into the database when needed (a new file: ~15 s), then
 measures one week's report three ways: the ``prhub report SLUG --week W
@@ -26,6 +26,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from dataset import build
 
 from prhub.period import week
 from prhub.report import build_context, iter_contexts
@@ -76,7 +78,7 @@ def cli_runs(args: list[str], runs: int, env: dict[str, str]) -> tuple[list[floa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=Path("/tmp/prhub-bench-report.db"))
-    parser.add_argument("--repo", type=Path, default=Path("/tmp/vllm-full"))
+    parser.add_argument("--repo", type=Path, default=None, help="a clone [default: the whole vllm history, built]")
     parser.add_argument("--week", default="2026-W15")
     parser.add_argument("--runs", type=int, default=7, help="Runs per timing (min and median are shown).")
     parser.add_argument("--calibration", type=Path, default=None, help="Write the calibration table here.")
@@ -84,7 +86,7 @@ def main() -> int:
 
     with Store(args.db) as store:
         started = time.perf_counter()
-        result = sync(store, args.repo)
+        result = sync(store, args.repo or build())
         print(f"sync: {result.new_commits} new commits in {time.perf_counter() - started:.1f}s", file=sys.stderr)
         slug = result.repo.slug
 

@@ -35,10 +35,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-SHARED = Path(os.environ.get("PRHUB_SHARED", HERE.parent.parent / "shared"))
-DATASET = SHARED / "datasets" / "vllm-history.jsonl.gz"
-SKELETON = SHARED / "tools" / "make-skeleton-repo"
+from dataset import OUT, build, git
+
 RAW_GIT = ["log", "--first-parent", "--diff-merges=first-parent", "-z", "--raw", "--numstat", "-M", "main"]
 
 
@@ -53,22 +51,6 @@ class Measure:
     def add(self, seconds: float, rss_kb: int) -> None:
         self.seconds.append(seconds)
         self.rss_mb.append(rss_kb / 1024)
-
-
-def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout.strip()
-
-
-def build(out: Path, until: str | None = None) -> Path:
-    """The skeleton repository (reused when already built)."""
-    if (out / ".git").is_dir() and git(out, "rev-parse", "--verify", "-q", "main"):
-        return out
-    if out.exists():
-        shutil.rmtree(out)
-    args = [sys.executable, str(SKELETON), str(DATASET), str(out)] + (["--until", until] if until else [])
-    print(f"building {out.name} with make-skeleton-repo{' --until ' + until if until else ''} ...", file=sys.stderr)
-    subprocess.run(args, check=True)
-    return out
 
 
 def timed_process(cmd: list[str], **kwargs: object) -> tuple[float, int, bytes]:
@@ -144,7 +126,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=3, help="runs of each measurement (default 3)")
     ap.add_argument("--pydriller-commits", type=int, default=1000, help="PyDriller window: the last N commits")
-    ap.add_argument("--out", type=Path, default=HERE / "out", help="where the repositories are built and kept")
+    ap.add_argument("--out", type=Path, default=OUT, help="where the repositories are built and kept")
     ap.add_argument("--child-prhub", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--child-pydriller", nargs=3, help=argparse.SUPPRESS)
     a = ap.parse_args()

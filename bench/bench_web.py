@@ -1,8 +1,8 @@
 """Latency of the report page under load, on loopback, against a real `prhub serve`.
 
-    python bench/bench_web.py [--repo /tmp/vllm-full] [--clients 50] [--requests 2000]
+    python bench/bench_web.py [--repo CLONE] [--clients 50] [--requests 2000]
 
-Syncs the repository into a fresh database (the vllm history from
+Syncs the repository into a fresh database (the whole vllm history from
 ../shared/datasets when no --repo is given), starts `prhub serve` in its own
 process, then measures:
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import socket
 import statistics
 import subprocess
@@ -31,8 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("PRHUB_SHARED", ROOT.parent / "shared"))
+from dataset import build
 
 
 def free_port() -> int:
@@ -139,7 +137,7 @@ def week_periods(base: str, slug: str, n: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repo", type=Path, help="a clone to sync [default: build the vllm window from the dataset]")
+    parser.add_argument("--repo", type=Path, help="a clone to sync [default: the whole vllm history, built]")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--weeks", type=int, default=6, help="uncached report pages to time")
@@ -151,21 +149,7 @@ def main() -> None:
         if args.db is not None:
             pass
         elif repo is None:
-            repo = Path(tmp) / "vllm"
-            subprocess.run(
-                [
-                    sys.executable,
-                    str(SHARED / "tools" / "make-skeleton-repo"),
-                    str(SHARED / "datasets" / "vllm-history.jsonl.gz"),
-                    str(repo),
-                    "--since",
-                    "2025-10-01",
-                    "--until",
-                    "2026-04-20",
-                ],
-                check=True,
-                capture_output=True,
-            )
+            repo = build()
         db = args.db or Path(tmp) / "prhub.db"
         if args.db is None:
             subprocess.run([sys.executable, "-m", "prhub", "sync", str(repo), "--db", str(db), "-q"], check=True)
