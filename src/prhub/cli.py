@@ -265,8 +265,11 @@ def serve(db: Path | None, host: str, port: int) -> None:
     from prhub.web.app import serve as run_server
 
     path = db or default_db_path()
-    err_console.print(f"prhub: serving {path} on http://{host}:{port}/ (Ctrl-C to stop)", markup=False)
-    run_server(path, host, port)
+
+    def announce(url: str) -> None:
+        err_console.print(f"prhub: serving {path} on {url} (Ctrl-C to stop)", markup=False)
+
+    run_server(path, host, port, announce=announce)
 
 
 @main.command()

@@ -202,8 +202,26 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
     return SecurityHeaders(app)
 
 
-def serve(db_path: Path, host: str, port: int, *, log_level: str = "info") -> None:
-    """Run the website with uvicorn until interrupted."""
+def serve(
+    db_path: Path, host: str, port: int, *, log_level: str = "info", announce: Callable[[str], None] | None = None
+) -> None:
+    """Run the website with uvicorn until interrupted.
+
+    The socket is bound here first, so a taken port or a bad address is one
+    clear error before anything starts.
+    """
+    import socket
+
     import uvicorn
 
-    uvicorn.run(create_app(db_path), host=host, port=port, log_level=log_level, access_log=False)
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    if announce:
+        announce(f"http://{host}:{sock.getsockname()[1]}/")
+    config = uvicorn.Config(create_app(db_path), log_level=log_level, access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
