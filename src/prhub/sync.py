@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prhub.analysis.prs import RevertRef, pr_ref, revert_ref, trailers
+from prhub.analysis.prs import PrRef, RevertRef, pr_ref, revert_ref, trailers
 from prhub.errors import UsageError
 from prhub.models import Commit, Identity
 from prhub.sources.git import GitRepo
@@ -165,50 +165,9 @@ class _BatchWriter:
                 ref = pr_ref(commit.message)
                 revert = revert_ref(commit.message)
                 author_id = self.store.person_id(commit.author_mapped.name, commit.author_mapped.email, self.people)
-                adds = sum(f.additions or 0 for f in commit.files)
-                dels = sum(f.deletions or 0 for f in commit.files)
-                commit_rows.append(
-                    (
-                        self.repo_id,
-                        commit.sha,
-                        " ".join(commit.parents),
-                        author_id,
-                        commit.author.name,
-                        commit.author.email,
-                        commit.authored_at,
-                        commit.author_tz,
-                        commit.committer.name,
-                        commit.committer.email,
-                        commit.committed_at,
-                        commit.committer_tz,
-                        commit.subject,
-                        commit.message,
-                        commit.message_raw,
-                        ref.number if ref else None,
-                        revert.sha if revert else None,
-                        len(commit.files),
-                        adds,
-                        dels,
-                        commit.author.raw,
-                        commit.committer.raw,
-                    )
-                )
+                commit_rows.append(_commit_row(self.repo_id, commit, author_id, ref, revert))
                 branch_rows.append((self.repo_id, self.branch, self.seq, commit.sha))
-                file_rows.extend(
-                    (
-                        self.repo_id,
-                        commit.sha,
-                        i,
-                        f.path,
-                        f.old_path,
-                        f.status,
-                        f.additions,
-                        f.deletions,
-                        f.path_raw,
-                        f.old_path_raw,
-                    )
-                    for i, f in enumerate(commit.files)
-                )
+                file_rows.extend(_file_rows(self.repo_id, commit))
                 trailer_rows.extend(
                     (self.repo_id, commit.sha, i, t.key, t.name, t.email)
                     for i, t in enumerate(trailers(commit.message))
@@ -224,23 +183,7 @@ class _BatchWriter:
                     author: Identity = commit.author_mapped
                     if ref.kind == "merge" and commit.is_merge:
                         author = merge_authors.get(commit.parents[1], author)
-                    pr_rows.append(
-                        (
-                            self.repo_id,
-                            ref.number,
-                            ref.title,
-                            author.name,
-                            author.email,
-                            commit.committed_at,
-                            commit.committer_tz,
-                            commit.sha,
-                            kind,
-                            ref.head_ref,
-                            revert.sha if revert else None,
-                            revert.pr_number if revert else None,
-                            "git",
-                        )
-                    )
+                    pr_rows.append(_pr_row(self.repo_id, commit, ref, kind, author, revert))
                     self.run, self.run_key = [], None
                 elif key == self.run_key:
                     self.run.append(commit.sha)
@@ -306,6 +249,36 @@ class _BatchWriter:
                 "UPDATE pull_requests SET reverts_sha = ?, reverts_pr = ? WHERE repo_id = ? AND number = ?",
                 (target_sha, target_pr, repo_id, number),
             )
+
+
+def _commit_row(repo_id: int, c: Commit, author_id: int, ref: PrRef | None, revert: RevertRef | None) -> tuple:
+    """A ``commits`` row, in the table's column order."""
+    return (
+        repo_id, c.sha, " ".join(c.parents), author_id,
+        c.author.name, c.author.email, c.authored_at, c.author_tz,
+        c.committer.name, c.committer.email, c.committed_at, c.committer_tz,
+        c.subject, c.message, c.message_raw,
+        ref.number if ref else None, revert.sha if revert else None,
+        len(c.files), sum(f.additions or 0 for f in c.files), sum(f.deletions or 0 for f in c.files),
+        c.author.raw, c.committer.raw,
+    )  # fmt: skip
+
+
+def _file_rows(repo_id: int, c: Commit) -> list[tuple]:
+    """The ``file_changes`` rows of one commit, in the table's column order."""
+    return [
+        (repo_id, c.sha, i, f.path, f.old_path, f.status, f.additions, f.deletions, f.path_raw, f.old_path_raw)
+        for i, f in enumerate(c.files)
+    ]
+
+
+def _pr_row(repo_id: int, c: Commit, ref: PrRef, kind: str | None, author: Identity, revert: RevertRef | None) -> tuple:
+    """A ``pull_requests`` row, in the table's column order."""
+    return (
+        repo_id, ref.number, ref.title, author.name, author.email,
+        c.committed_at, c.committer_tz, c.sha, kind, ref.head_ref,
+        revert.sha if revert else None, revert.pr_number if revert else None, "git",
+    )  # fmt: skip
 
 
 def _marks(n: int) -> str:
