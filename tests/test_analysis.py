@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from prhub.analysis import importance, modules, themes
+from prhub.analysis import importance, modules, recommend, themes
 from prhub.analysis.labels import Labeller, parse_title, reverted_title
 from prhub.analysis.paths import PathMatcher
 from prhub.analysis.pipeline import Analyzer
@@ -120,6 +120,45 @@ def test_each_risk_rule_with_evidence() -> None:
     assert "deprecation" in tags("[V0 Deprecation] Remove old engine", [f("vllm/a.py")])
     assert "deprecation" in tags("x", [f("vllm/old.py", 0, 300, "D")])
     assert "ci-build" in tags("x", [f(".buildkite/test-pipeline.yaml")])
+
+
+def test_risk_evidence_reads_naturally_in_both_languages() -> None:
+    one = tags("x", [f("vllm/a.py", 60, 10)])["missing-tests"].evidence
+    assert one == "70 source lines in 1 file, no test changed"
+    core = frozenset({"vllm/a.py", "vllm/b.py"})
+    zh = {r.tag: r for r in RiskRules(SETTINGS).assess("x", [f("vllm/a.py"), f("vllm/b.py")], core, [], None, "zh")}
+    assert zh["core-path"].evidence == "核心文件：vllm/a.py、vllm/b.py"  # Chinese punctuation, no ", "
+
+
+def results(prs: list[StoredPr]) -> list:
+    analyzer = Analyzer(SETTINGS)
+    module_map = modules.infer(Counter(), 3, 0.06, 0.008)
+    return [analyzer.assess(analyzer.facts(p), frozenset(), module_map, None, "en") for p in prs]
+
+
+def test_platform_recommendation_names_the_lanes_of_its_own_prs() -> None:
+    rs = results(
+        [
+            pr(1, "[CPU] Add draft model support", [f("csrc/cpu/spec.cpp")]),
+            pr(2, "Tune the ROCm attention", [f("vllm/attention/rocm_flash.py")]),
+            pr(3, "[TPU] Fix pallas", [f("vllm/worker/tpu_worker.py")]),
+            pr(4, "Enable AITER MLA", [f("vllm/attention/aiter_mla.py")]),
+            pr(5, "Fix the CUDA platform probe", [f("vllm/platforms/cuda.py")]),
+        ]
+    )
+    rec = next(r for r in recommend.recommendations(rs, [], 0.0) if r["kind"] == "platform-ci")
+    # only the ROCm PRs go with "run the ROCm lanes"; CPU, TPU and CUDA changes are not ROCm's
+    assert rec["platform"] == "ROCm" and sorted(rec["prs"]) == [2, 4] and rec["count"] == 2
+
+
+def test_revert_recommendation_pairs_each_revert_with_what_it_undid() -> None:
+    reverting = StoredPr(
+        9, 'Revert "Add x (#7)"', "bob", "b@x", 1_775_000_000, 0, "b" * 40, "squash", 7, None, "git",
+        [f("vllm/a.py")], [],
+    )  # fmt: skip
+    rs = results([reverting, pr(8, "[ROCm] Revert AITER version to v0.1", [f("requirements/rocm.txt")])])
+    rec = next(r for r in recommend.recommendations(rs, [], 6.0) if r["kind"] == "follow-revert")
+    assert sorted(rec["prs"]) == [8, 9] and rec["pairs"] == [[9, 7]]
 
 
 # -- importance -------------------------------------------------------------------------

@@ -277,6 +277,28 @@ def test_recommendation_text_lists_long_pr_lists_briefly() -> None:
     assert "#6" in text and "#7" not in text and "others" in text
 
 
+def test_recommendation_text_for_one_pr_is_singular() -> None:
+    assert "this key PR changes core files" in recommendation_text({"kind": "review-core", "prs": [5]}, "en")
+    assert "the diff is large" in recommendation_text({"kind": "split-large", "prs": [5]}, "en")
+    assert "these key PRs change" in recommendation_text({"kind": "review-core", "prs": [5], "count": 3}, "en")
+
+
+def test_revert_recommendation_pairs_reverts_with_their_targets(lang: str) -> None:
+    rec = {"kind": "follow-revert", "prs": [9, 8], "reverts": [7], "pairs": [[9, 7]]}
+    text = recommendation_text(rec, lang)
+    pair = "#9 (reverting #7)" if lang == "en" else "#9（回滚了 #7）"
+    assert pair in text and text.count("#7") == 1 and "#8" in text
+    assert text.index("#7") < text.index("#8")  # the pair stays together, #8 is not "reverting #7"
+
+
+def test_tied_labels_have_no_leader(lang: str) -> None:
+    ctx = load("busy", lang)
+    ctx["labels"] = [{"name": n, "count": 3, "source": "title-tag"} for n in ("bugfix", "documentation", "misc")]
+    summary = write_sections(ctx)["summary"]
+    assert "bugfix leads" not in summary and "bugfix最多" not in summary and "bugfix 最多" not in summary
+    assert "bugfix" in summary and "misc" in summary
+
+
 def test_the_first_period_of_the_history_claims_no_change(lang: str) -> None:
     ctx = load("busy", lang)
     ctx["deltas"]["merged_prs"] = {"current": 180, "previous": 0, "change": 180}

@@ -10,7 +10,6 @@ worth a look).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,6 +25,7 @@ _PLATFORM_WORDS = (
     ("CPU", re.compile(r"(?i)\bcpu\b|_cpu\b|/cpu/")),
     ("Blackwell", re.compile(r"(?i)blackwell|sm ?100|b200|gb200")),
     ("arm64", re.compile(r"(?i)arm64|aarch64")),
+    ("HPU", re.compile(r"(?i)\bhpu\b|_hpu\b|\.hpu\b|gaudi")),
 )
 
 
@@ -39,14 +39,31 @@ def _evidence(results: Sequence[PrResult], tag: str) -> list[str]:
     return list(dict.fromkeys(files))
 
 
-def _platform(results: Sequence[PrResult]) -> str | None:
-    counts: Counter[str] = Counter()
-    for r in results:
-        text = r.facts.pr.title + " " + " ".join(f.path for f in r.facts.pr.files)
+def _platform_of(result: PrResult) -> str | None:
+    """The named platform a PR's platform risk is about: its title, else the files behind the tag."""
+    files = [path for risk in result.risks if risk.tag == "platform" for path in risk.files]
+    for text in (result.facts.pr.title, " ".join(files)):
         for name, rx in _PLATFORM_WORDS:
             if rx.search(text):
-                counts[name] += 1
-    return counts.most_common(1)[0][0] if counts else None
+                return name
+    return None
+
+
+def _platform_group(results: Sequence[PrResult]) -> tuple[str | None, list[PrResult]]:
+    """The platform most of these PRs are about, and those PRs (all of them when none is named).
+
+    One recommendation names one set of CI lanes, so it lists only the PRs of that
+    platform: a CPU or TPU change is no reason to run the ROCm lanes.
+    """
+    groups: dict[str, list[PrResult]] = {}
+    for r in results:
+        name = _platform_of(r)
+        if name is not None:
+            groups.setdefault(name, []).append(r)
+    if not groups:
+        return None, list(results)
+    name = max(groups, key=lambda k: (len(groups[k]), -results.index(groups[k][0])))
+    return name, groups[name]
 
 
 def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_threshold: float) -> list[dict[str, Any]]:
@@ -59,7 +76,14 @@ def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_th
             items.append({"kind": kind, "prs": prs, "count": len(chosen), **extra})
 
     reverts = [r for r in results if any(k.tag == "revert" for k in r.risks)]
-    add("follow-revert", reverts, reverts=[r.facts.pr.reverts_pr for r in reverts if r.facts.pr.reverts_pr][:MAX_PRS])
+    shown = reverts[:MAX_PRS]
+    add(
+        "follow-revert",
+        reverts,
+        reverts=[r.facts.pr.reverts_pr for r in shown if r.facts.pr.reverts_pr],
+        # which revert undid which PR, so the sentence pairs them instead of lumping them together
+        pairs=[[r.number, r.facts.pr.reverts_pr] for r in shown if r.facts.pr.reverts_pr],
+    )
     core = _with(results, "core-path", key_threshold)
     add("review-core", core, paths=_evidence(core[:MAX_PRS], "core-path")[:3])
     untested = _with(results, "missing-tests", key_threshold)
@@ -68,8 +92,8 @@ def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_th
     add("pin-dependency", deps, files=_evidence(deps[:MAX_PRS], "dependency")[:3])
     models = _with(results, "new-model")
     add("document-model", models)
-    platform = _with(results, "platform", key_threshold - 1.0)
-    add("platform-ci", platform, platform=_platform(platform[:MAX_PRS]))
+    platform, on_platform = _platform_group(_with(results, "platform", key_threshold - 1.0))
+    add("platform-ci", on_platform, platform=platform)
     config = _with(results, "config", key_threshold)
     add("watch-config", config)
     removals = _with(results, "deprecation", key_threshold - 1.0)

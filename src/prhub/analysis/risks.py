@@ -59,9 +59,15 @@ def why(tag: str, settings: Settings, lang: str) -> str:
     return tag
 
 
-def _files(paths: Sequence[str], limit: int = 3) -> str:
-    shown = ", ".join(paths[:limit])
-    return shown + (f" (+{len(paths) - limit})" if len(paths) > limit else "")
+def _files(paths: Sequence[str], lang: str = "en", limit: int = 3) -> str:
+    zh = lang == "zh"
+    shown = ("、" if zh else ", ").join(paths[:limit])
+    more = len(paths) - limit
+    return shown + ((f"（另 {more} 个）" if zh else f" (+{more})") if more > 0 else "")
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 class RiskRules:
@@ -99,8 +105,8 @@ class RiskRules:
 
         core_hits = [p for p in paths if p in core]
         if core_hits:
-            label = "核心文件" if zh else "core files"
-            found["core-path"] = Risk("core-path", f"{label}: {_files(core_hits)}", "core", tuple(core_hits))
+            label = "核心文件：" if zh else "core files: "
+            found["core-path"] = Risk("core-path", label + _files(core_hits, lang), "core", tuple(core_hits))
 
         source_lines = sum(f.lines for f in files if self.is_source(f.path))
         source_files = sum(1 for f in files if self.is_source(f.path))
@@ -108,13 +114,13 @@ class RiskRules:
             text = (
                 f"{source_files} 个源码文件改动 {source_lines} 行，未改测试"
                 if zh
-                else f"{source_lines} source lines in {source_files} files, no test changed"
+                else f"{source_lines} source lines in {_plural(source_files, 'file')}, no test changed"
             )
             found["missing-tests"] = Risk("missing-tests", text, f"> {t['missing_tests_lines']} lines")
 
         lines = sum(f.lines for f in files)
         if lines >= t["large_change_lines"] or len(files) >= t["large_change_files"]:
-            text = f"{lines} 行，{len(files)} 个文件" if zh else f"{lines} lines in {len(files)} files"
+            text = f"{lines} 行，{len(files)} 个文件" if zh else f"{lines} lines in {_plural(len(files), 'file')}"
             found["large-change"] = Risk("large-change", text, "size")
 
         if reverts is not None or "revert" in labels or _REVERT_TITLE.match(title):
@@ -127,13 +133,15 @@ class RiskRules:
 
         added_models = [f.path for f in files if f.status == "A" and self.new_model(f.path) and not self.tests(f.path)]
         if added_models:
-            found["new-model"] = Risk("new-model", f"{'新增' if zh else 'adds'} {_files(added_models)}", "new file")
+            found["new-model"] = Risk(
+                "new-model", f"{'新增' if zh else 'adds'} {_files(added_models, lang)}", "new file"
+            )
         elif "new-model" in labels:
             found["new-model"] = Risk("new-model", "标题标签 [New Model]" if zh else "title tag [New Model]", "label")
 
         deleted = [f for f in files if f.status == "D" and self.is_source(f.path)]
         if sum(f.deletions for f in deleted) >= t["deleted_lines"]:
-            text = f"{'删除' if zh else 'deletes'} {_files([f.path for f in deleted])}"
+            text = f"{'删除' if zh else 'deletes'} {_files([f.path for f in deleted], lang)}"
             found["deprecation"] = Risk("deprecation", text, "deleted files")
 
         for rule, path_match, title_match in self.rules:
@@ -142,7 +150,7 @@ class RiskRules:
                 continue  # first match wins per tag
             hits = [p for p in paths if path_match(p)]
             if hits:
-                found[tag] = Risk(tag, _files(hits), path_match.first(hits[0]) or "paths", tuple(hits))
+                found[tag] = Risk(tag, _files(hits, lang), path_match.first(hits[0]) or "paths", tuple(hits))
                 continue
             if title_match is not None:
                 word = title_match.search(title)

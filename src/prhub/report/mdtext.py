@@ -68,11 +68,12 @@ def shorten(value: object, limit: int = 80) -> str:
 
 
 def shorten_items(value: object, limit: int = 60) -> str:
-    """A comma-separated list (of paths, say) cut after the items that fit, never inside one."""
-    items = one_line(value).split(", ")
+    """A list (of paths, say; "a, b" or Chinese "a、b") cut after the items that fit, never inside one."""
+    line = one_line(value)
+    sep = "、" if "、" in line else ", "
     kept: list[str] = []
-    for item in items:
-        if kept and len(", ".join([*kept, item])) > limit:
-            return ", ".join(kept) + "…"
+    for item in line.split(sep):
+        if kept and len(sep.join([*kept, item])) > limit:
+            return sep.join(kept) + "…"
         kept.append(item)
-    return shorten(", ".join(kept), limit)
+    return shorten(sep.join(kept), limit)

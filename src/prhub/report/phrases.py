@@ -107,7 +107,7 @@ RISK_WATCH: dict[str, dict[str, list[str]]] = {
     },
     "zh": {
         "core-path": [
-            "远离改动处出现的回归：这些文件几乎处在所有代码路径上",
+            "远离改动处出现的回归，因为这些文件几乎处在所有代码路径上",
             "接下来几天里能追溯到这些文件的问题报告",
         ],
         "missing-tests": [
@@ -131,7 +131,7 @@ RISK_WATCH: dict[str, dict[str, list[str]]] = {
             "新模型的早期用户问题，这类模型起初测试往往较少",
         ],
         "large-change": [
-            "后续修复：大改动很难被完整审阅",
+            "后续修复，因为大改动很难被完整审阅",
             "合入后几周内陆续出现的小修补",
         ],
         "revert": [
@@ -317,6 +317,10 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         ],
         "sum.labels_one": [
             "The only label in use was {first} ({first_n}).",
+        ],
+        "sum.labels_tie": [
+            "The most frequent labels were {all}.",
+            "Labels were spread evenly at the top: {all}.",
         ],
         "sum.files": [
             "The most-touched file was {first} ({first_n}), then {rest}.",
@@ -542,6 +546,10 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "sum.labels_one": [
             "唯一出现的标签是 {first}（{first_n} 个）。",
         ],
+        "sum.labels_tie": [
+            "最常见的标签是{all}。",
+            "排在前面的标签数量相当：{all}。",
+        ],
         "sum.files": [
             "改动最集中的文件是 {first}（{first_n}），其次是{rest}。",
             "{first} 被改动得最多（{first_n}），接下来是{rest}。",
@@ -700,8 +708,15 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
             "Add tests for {prs}: they changed source code without touching any test.",
             "Ask for test coverage on {prs}, which changed source without tests.",
         ],
+        "add-tests.one": [
+            "Add tests for {prs}: it changed source code without touching any test.",
+            "Ask for test coverage on {prs}, which changed source without tests.",
+        ],
         "review-core": [
-            "Give {prs} a second look: they change core files{paths}, where a regression reaches everyone.",
+            "Give {prs} a second look: these key PRs change core files{paths}, where a regression reaches everyone.",
+        ],
+        "review-core.one": [
+            "Give {prs} a second look: this key PR changes core files{paths}, where a regression reaches everyone.",
         ],
         "pin-dependency": [
             "Check the dependency changes in {prs}{files}: pin the versions and confirm CI installs the same ones.",
@@ -719,8 +734,14 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
         "follow-revert": [
             "Follow up on the revert{s} {prs}{reverted}: find the root cause and decide whether the change returns.",
         ],
+        "follow-revert.one": [
+            "Follow up on the revert {prs}{reverted}: find the root cause and decide whether the change returns.",
+        ],
         "split-large": [
             "Review {prs} again after merge: the diffs are large; ask for future changes like these in smaller parts.",
+        ],
+        "split-large.one": [
+            "Review {prs} again after merge: the diff is large; ask for future changes like it in smaller parts.",
         ],
         "deprecation-notice": [
             "Announce the removals and deprecations in {prs} in the release notes, with a migration path.",
@@ -739,14 +760,22 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
         "paths": [" ({paths})"],
         "files": [" ({files})"],
         "reverted": [" (reverting {reverted})"],
+        "pair": ["{revert} (reverting {reverted})"],
     },
     "zh": {
         "add-tests": [
             "为 {prs} 补充测试：它们改动了源码，却没有修改任何测试。",
             "请 {prs} 的作者补上测试覆盖，这些改动没有配套测试。",
         ],
+        "add-tests.one": [
+            "为 {prs} 补充测试：它改动了源码，却没有修改任何测试。",
+            "请 {prs} 的作者补上测试覆盖，这项改动没有配套测试。",
+        ],
         "review-core": [
-            "对 {prs} 再做一次审阅：它们改动了核心文件{paths}，一旦回归会影响所有用户。",
+            "对 {prs} 再做一次审阅：这些重点 PR 改动了核心文件{paths}，一旦回归会影响所有用户。",
+        ],
+        "review-core.one": [
+            "对 {prs} 再做一次审阅：这个重点 PR 改动了核心文件{paths}，一旦回归会影响所有用户。",
         ],
         "pin-dependency": [
             "检查 {prs} 中的依赖变更{files}：锁定版本，并确认 CI 安装的是同一版本。",
@@ -763,8 +792,14 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
         "follow-revert": [
             "跟进回滚 {prs}{reverted}：找出根因，并决定原改动是否重新提交。",
         ],
+        "follow-revert.one": [
+            "跟进回滚 {prs}{reverted}：找出根因，并决定原改动是否重新提交。",
+        ],
         "split-large": [
             "合入后再审一遍 {prs}：改动量很大；今后类似改动建议拆分提交。",
+        ],
+        "split-large.one": [
+            "合入后再审一遍 {prs}：这次改动量很大；今后类似改动建议拆分提交。",
         ],
         "deprecation-notice": [
             "在发版说明中公告 {prs} 涉及的移除与弃用，并给出迁移方式。",
@@ -783,5 +818,6 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
         "paths": ["（{paths}）"],
         "files": ["（{files}）"],
         "reverted": ["（回滚了 {reverted}）"],
+        "pair": ["{revert}（回滚了 {reverted}）"],
     },
 }

@@ -190,6 +190,11 @@ class Facts:
 
         return sorted((t for t in self.themes if isinstance(t.get("name"), str)), key=weight)
 
+    def biggest_themes(self) -> list[dict[str, Any]]:
+        """The named themes with PRs, biggest first: the order of the summary and the trends table."""
+        named = [t for t in self.themes if isinstance(t.get("name"), str) and self.theme_numbers(t)]
+        return sorted(named, key=lambda t: -len(self.theme_numbers(t)))
+
     def theme_trend(self, theme: dict[str, Any]) -> tuple[str | None, int | None]:
         """The theme's trend, and the previous count when it agrees with the trend.
 
@@ -379,8 +384,7 @@ class Writer:
 
     def _summary_themes(self) -> str:
         f, v = self.f, self.v
-        themes = sorted(f.themes, key=lambda t: -len(f.theme_numbers(t)))
-        themes = [t for t in themes if isinstance(t.get("name"), str) and f.theme_numbers(t)]
+        themes = f.biggest_themes()
         if not themes:
             return ""
         top = themes[0]
@@ -410,6 +414,8 @@ class Writer:
             return self.v.say("sum.labels_one", first=first, first_n=first_n)
         rest = self.v.join([self._counted(mdtext.text(lb["name"]), lb["count"]) for lb in labels[1:]])
         every = self.v.join([self._counted(mdtext.text(lb["name"]), lb["count"]) for lb in labels])
+        if labels[1]["count"] >= first_n:  # a tie: no label "leads"
+            return self.v.say("sum.labels_tie", all=every)
         return self.v.say("sum.labels", first=first, first_n=first_n, rest=rest, all=every)
 
     def _summary_files(self) -> str:
@@ -576,7 +582,7 @@ class Writer:
 
     def _trend_table(self) -> str:
         f, v = self.f, self.v
-        themes = [t for t in f.ranked_themes() if f.theme_numbers(t)]
+        themes = f.biggest_themes()
         if not themes:
             return ""
         rows = [v.say("tr.table")]
@@ -804,7 +810,17 @@ def recommendation_text(rec: dict[str, Any], lang: str) -> str:
     kind = str(rec.get("kind") or "")
     numbers = list(dict.fromkeys(ints(rec.get("prs"))))
     voice = Voice(lang, f"rec|{kind}|{','.join(map(str, numbers))}")
-    shown = [f"#{n}" for n in numbers[:6]]
+
+    def opt(key: str, **values: object) -> str:
+        return voice.fill(voice.pick(table[key], key), values)
+
+    # a revert named with the PR it undid: "#2 (reverting #1) and #3", not "#2 and #3 (reverting #1)"
+    pairs = {
+        pair[0]: pair[1]
+        for pair in (ints(p) for p in rec.get("pairs") or [] if isinstance(p, list))
+        if len(pair) == 2 and pair[0] in numbers
+    }
+    shown = [opt("pair", revert=f"#{n}", reverted=f"#{pairs[n]}") if n in pairs else f"#{n}" for n in numbers[:6]]
     if len(numbers) > 6:
         shown.append("其他 PR" if lang == "zh" else "others")
     prs = voice.join(shown)
@@ -820,12 +836,9 @@ def recommendation_text(rec: dict[str, Any], lang: str) -> str:
             return voice.fill(table["unknown_no_prs"][0], {"kind": mdtext.one_line(kind or "?")})
         return voice.fill(table["unknown"][0], {"prs": prs, "kind": mdtext.one_line(kind or "?")})
 
-    def opt(key: str, **values: object) -> str:
-        return voice.fill(voice.pick(table[key], key), values)
-
     paths = strs(rec.get("paths"))[:3]
     files = strs(rec.get("files"))[:3]
-    reverted = [f"#{n}" for n in ints(rec.get("reverts"))]
+    reverted = [f"#{n}" for n in ints(rec.get("reverts")) if n not in pairs.values()]
     platform = rec.get("platform") if isinstance(rec.get("platform"), str) and rec.get("platform") else None
     theme = rec.get("theme") if isinstance(rec.get("theme"), str) and rec.get("theme") else None
     trend = rec.get("trend")
@@ -840,4 +853,7 @@ def recommendation_text(rec: dict[str, Any], lang: str) -> str:
         "s": "s" if len(numbers) > 1 else "",
         "kind": mdtext.one_line(kind),
     }
-    return mdtext.one_line(voice.fill(voice.pick(table[kind], kind), values))
+    # one PR reads "it changed", not "they changed"
+    single = len(numbers) == 1 and (total is None or total <= 1)
+    variant = f"{kind}.one" if single and f"{kind}.one" in table else kind
+    return mdtext.one_line(voice.fill(voice.pick(table[variant], variant), values))
