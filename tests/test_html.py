@@ -59,7 +59,7 @@ def test_chinese_page(ctx: dict[str, Any]) -> None:
 def test_charts_are_inline_svg_with_real_sizes(ctx: dict[str, Any]) -> None:
     html = render_html(ctx)
     for name in ("history", "importance", "themes", "labels", "hot_files", "risks"):
-        figure = re.search(rf'<figure class="fig-{name}">.*?</figure>', html, re.S)
+        figure = re.search(rf'<figure class="fig-{name}[^"]*">.*?</figure>', html, re.S)
         assert figure, name
         size = re.search(r'<svg [^>]*width="(\d+)" height="(\d+)"', figure.group(0))
         assert size and int(size[1]) > 0 and int(size[2]) > 0

@@ -7,6 +7,8 @@ from repository data and is escaped here; colours and sizes are attributes, not
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +23,8 @@ SOFT_INK = "#6b7280"
 GRID = "#e5e7eb"
 
 FONT = 'font-family="system-ui, -apple-system, Segoe UI, Noto Sans CJK SC, sans-serif"'
-CHAR_PX = 6.8  # mean advance of a 12px glyph; used to cut labels to their column
+CHAR_PX = 6.8  # mean advance of a 12px Latin glyph; used to cut labels to their column
+WIDE_PX = 12.0  # a CJK glyph is a full em: counting it as Latin would let zh labels run off the chart
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,12 +44,28 @@ class Column:
     tooltip: str = ""
 
 
+def _glyph_px(char: str) -> float:
+    return WIDE_PX if unicodedata.east_asian_width(char) in ("W", "F") else CHAR_PX
+
+
+def text_px(text: str, size: float = 12) -> float:
+    """The estimated width of ``text`` at ``size`` px (no font metrics on the server)."""
+    return sum(_glyph_px(c) for c in text) * size / 12
+
+
 def _cut(text: str, width_px: float, keep_tail: bool = False) -> str:
     """Shorten ``text`` to fit ``width_px``; paths keep their tail (the file name)."""
-    room = max(4, int(width_px / CHAR_PX))
-    if len(text) <= room:
+    if text_px(text) <= width_px:
         return text
-    return "…" + text[-(room - 1) :] if keep_tail else text[: room - 1] + "…"
+    room = max(4 * CHAR_PX, width_px) - CHAR_PX  # keep room for the ellipsis
+    kept: list[str] = []
+    used = 0.0
+    for char in reversed(text) if keep_tail else text:
+        used += _glyph_px(char)
+        if used > room:
+            break
+        kept.append(char)
+    return "…" + "".join(reversed(kept)) if keep_tail else "".join(kept) + "…"
 
 
 def _number(value: float) -> str:
@@ -58,11 +77,17 @@ def hbars(
     *,
     title: str,
     width: int = 460,
-    label_width: int = 180,
+    max_label_width: int = 180,
     paths: bool = False,
 ) -> Markup:
-    """A horizontal bar chart: one row per item, the value written after the bar."""
+    """A horizontal bar chart: one row per item, the value written after the bar.
+
+    The label column is as wide as the longest label needs, up to ``max_label_width``
+    (longer labels are cut, their full text in the tooltip).
+    """
     row, top, value_room = 24, 6, 86
+    label_width = min(max_label_width, int(max((text_px(b.label) for b in bars), default=0)) + 12)
+    label_width = max(label_width, 60)
     height = top * 2 + row * max(1, len(bars))
     biggest = max((b.value for b in bars), default=0) or 1
     span = width - label_width - value_room
@@ -112,7 +137,12 @@ def columns(
     parts.append(f'<line x1="{left}" y1="{base}" x2="{width - right}" y2="{base}" stroke="{GRID}"/>')
     if not cols:
         parts.append(_empty(width, height))
-    step = 1 if len(cols) <= 8 else 2  # keep the labels from overlapping
+    # label every n-th column, n as small as the widest label allows; highlighted ones always,
+    # their neighbours then left out so the texts never overlap
+    widest = max((text_px(c.label, 11) for c in cols), default=0)
+    step = max(1, math.ceil((widest + 6) / slot))
+    marked = {i for i, c in enumerate(cols) if c.highlight}
+    shown = {i for i in range(len(cols)) if i % step == 0 and not any(0 < abs(i - m) < step for m in marked)}
     for i, col in enumerate(cols):
         h = plot_h * col.value / biggest if col.value else 0.0
         x = left + slot * i + (slot - bar_w) / 2
@@ -124,7 +154,7 @@ def columns(
             f'<text x="{centre:.1f}" y="{base - h - 5:.1f}" text-anchor="middle" font-size="11" '
             f'fill="{SOFT_INK}">{escape(_number(col.value))}</text>'
         )
-        if i % step == 0 or col.highlight:
+        if i in shown or i in marked:
             weight = ' font-weight="600"' if col.highlight else ""
             parts.append(
                 f'<text x="{centre:.1f}" y="{base + 16}" text-anchor="middle" font-size="11" fill="{INK}"{weight}>'

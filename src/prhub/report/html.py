@@ -84,7 +84,15 @@ UI: dict[str, dict[str, str]] = {
         "language": "Language",
         "prs_label": "PRs",
         "reverts_n": "reverts",
-        "revert_one": "revert",
+        "reverts_n_one": "revert",
+        "merged_prs_one": "merged PR",
+        "authors_one": "author",
+        "key_prs_n_one": "key PR",
+        "weekly_reports": "weekly reports",
+        "weekly_reports_one": "weekly report",
+        "ai_prs": "PRs",
+        "ai_prs_one": "PR",
+        "more_n": "more",
         "share": "of merged PRs",
     },
     "zh": {
@@ -141,11 +149,14 @@ UI: dict[str, dict[str, str]] = {
         "language": "语言",
         "prs_label": "个 PR",
         "reverts_n": "回滚",
-        "revert_one": "回滚",
+        "weekly_reports": "份周报",
+        "ai_prs": "个 PR",
+        "more_n": "更多",
         "share": "占合并 PR",
     },
 }
 LANG_NAMES = {"en": "English", "zh": "中文"}
+TRENDS = ("new", "rising", "falling", "steady")
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +193,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(css=Markup(stylesheet()), csp=content_security_policy(), lang_names=LANG_NAMES)
+    env.globals.update(css=Markup(stylesheet()), csp=content_security_policy(), lang_names=LANG_NAMES, count=count)
     env.filters["safe_url"] = safe_url
     env.filters["one_decimal"] = lambda v: "–" if v is None else f"{float(v):.1f}"
     env.filters["percent"] = lambda v: f"{100 * float(v or 0):.0f}%"
@@ -194,6 +205,12 @@ def render_page(template: str, lang: str, chrome: Chrome | None = None, **values
     """Render one of the site's pages (index, repository, error) with the report's look."""
     lang = lang if lang in UI else "en"
     return environment().get_template(template).render(t=UI[lang], lang=lang, chrome=chrome, **values)
+
+
+def count(n: int, key: str, lang: str) -> str:
+    """``1 merged PR``, ``2 merged PRs``: the ``<key>_one`` phrase when there is one and n is 1."""
+    t = UI[lang if lang in UI else "en"]
+    return f"{n} {t.get(key + '_one', t[key]) if n == 1 else t[key]}"
 
 
 # -- Markdown ------------------------------------------------------------------------------------------
@@ -227,14 +244,22 @@ def _markdown() -> MarkdownIt:
     return md
 
 
+def pr_urls(ctx: Mapping[str, Any]) -> dict[int, str]:
+    """PR number -> its https page on the forge, for the PRs of the context that have one."""
+    return {pr["number"]: url for pr in ctx.get("prs") or [] if (url := _forge_url(pr.get("url")))}
+
+
 def markdown_to_html(text: str, pr_urls: Mapping[int, str]) -> Markup:
     """Prose (Markdown) to HTML: raw HTML shown as text, only http(s) links, ``#123`` linked to the forge."""
     env: dict[str, Any] = {"pr_urls": pr_urls}
     tokens = _markdown().parse(text, env)
+    pr_pages = set(pr_urls.values())
     for token in tokens:
         for child in token.children or ():
             if child.type == "link_open":
                 child.attrSet("rel", "nofollow noopener noreferrer")
+                if child.attrGet("href") in pr_pages:  # a PR link the prose wrote itself: same look, no URL in print
+                    child.attrSet("class", "pr-ref")
             if child.attrs.get("style"):  # table alignment: blocked by the CSP anyway
                 del child.attrs["style"]
         if token.attrs.get("style"):
@@ -296,10 +321,10 @@ def render_html(ctx: Mapping[str, Any], chrome: Chrome | None = None) -> str:
     lang = ctx.get("language") if ctx.get("language") in UI else "en"
     t = UI[lang]
     prs_by_number = {pr["number"]: pr for pr in ctx.get("prs") or []}
-    pr_urls = {n: url for n, pr in prs_by_number.items() if (url := _forge_url(pr.get("url")))}
+    urls = pr_urls(ctx)
     key_prs = [prs_by_number[n] for n in ctx.get("key_prs") or [] if n in prs_by_number]
     sections = [
-        {"id": name, "heading": t[name], "html": markdown_to_html((ctx.get("sections") or {}).get(name) or "", pr_urls)}
+        {"id": name, "heading": t[name], "html": markdown_to_html((ctx.get("sections") or {}).get(name) or "", urls)}
         for name in SECTION_KEYS
     ]
     writer = (ctx.get("generated") or {}).get("writer") or "rules"
@@ -311,7 +336,7 @@ def render_html(ctx: Mapping[str, Any], chrome: Chrome | None = None) -> str:
         sections=sections,
         key_prs=key_prs,
         prs_by_number=prs_by_number,
-        pr_urls=pr_urls,
+        pr_urls=urls,
         repo_url=_forge_url((ctx.get("repo") or {}).get("url")),
         writer=t["writer_rules"] if writer == "rules" else writer,
         charts=_charts(ctx, t),
@@ -335,7 +360,6 @@ def _charts(ctx: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Markup]:
         charts.Column(label=str(b.get("bucket")), value=b.get("count") or 0, highlight=_bucket_low(b) >= _key(ctx))
         for b in importance.get("histogram") or []
     ]
-    trend_word = {k: t[k] for k in ("new", "rising", "falling", "steady")}
     return {
         "history": charts.columns(weeks, title=t["chart_history"], width=460, height=200),
         "importance": charts.columns(
@@ -357,25 +381,33 @@ def _charts(ctx: Mapping[str, Any], t: Mapping[str, str]) -> dict[str, Markup]:
             ],
             title=t["chart_risks"],
         ),
+        # full width (the figure spans the row): long paths keep most of their directories
         "hot_files": charts.hbars(
             [charts.Bar(str(f["path"]), f.get("prs") or 0) for f in (ctx.get("hot_files") or [])[:10]],
             title=t["chart_hot_files"],
-            label_width=250,
+            width=920,
+            max_label_width=560,
             paths=True,
         ),
-        "themes": charts.hbars(
-            [
-                charts.Bar(
-                    str(th["name"]),
-                    len(th.get("prs") or []),
-                    note=trend_word.get(str(th.get("trend")), ""),
-                    tone=charts.HIGHLIGHT if th.get("trend") in ("new", "rising") else charts.ACCENT,
-                )
-                for th in (ctx.get("themes") or [])[:8]
-            ],
-            title=t["chart_themes"],
-        ),
+        "themes": charts.hbars(_theme_bars(ctx, t), title=t["chart_themes"]),
     }
+
+
+def _theme_bars(ctx: Mapping[str, Any], t: Mapping[str, str]) -> list[charts.Bar]:
+    """Named themes with their trend, then the Other bucket, muted and without a trend (it is no theme)."""
+    bars = [
+        charts.Bar(
+            str(th["name"]),
+            len(th.get("prs") or []),
+            note=t[th["trend"]] if th.get("trend") in TRENDS else "",
+            tone=charts.HIGHLIGHT if th.get("trend") in ("new", "rising") else charts.ACCENT,
+        )
+        for th in (ctx.get("themes") or [])[:8]
+    ]
+    other = ctx.get("other_theme")
+    if other and other.get("prs"):
+        bars.append(charts.Bar(str(other["name"]), len(other["prs"]), tone=charts.MUTED))
+    return bars
 
 
 def _key(ctx: Mapping[str, Any]) -> float:

@@ -27,11 +27,12 @@ from starlette.routing import Route
 
 from prhub.errors import NotFoundError, PrhubError, UsageError
 from prhub.period import Period, from_slug
+from prhub.report.context import forge_url
 from prhub.report.html import content_security_policy
 from prhub.store.sqlite import Repository
 from prhub.web import pages
 from prhub.web.links import LANGS, ServedLinks
-from prhub.web.reports import CachedReport, ContextBuilder, ReportService, forge_url
+from prhub.web.reports import CachedReport, ContextBuilder, ReportService
 
 log = logging.getLogger("prhub.web")
 Scope = MutableMapping[str, Any]
@@ -110,7 +111,7 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
 
     async def repo_index(request: Request) -> Response:
         repo, lang = repository(request), lang_of(request)
-        url = forge_url(repo.remote_url, repo.slug)
+        url = forge_url(repo.remote_url)
         return HTMLResponse(pages.repo_page(repo.slug, url, service.weeks(repo), links, lang, LANGS))
 
     async def report(request: Request) -> Response:

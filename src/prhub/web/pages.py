@@ -9,7 +9,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from prhub.report.html import UI, Chrome, markdown_to_html, render_html, render_page
+from prhub.report.html import UI, Chrome, count, markdown_to_html, pr_urls, render_html, render_page
 from prhub.web.links import Links
 from prhub.web.reports import RepoSummary, WeekSummary
 
@@ -97,16 +97,13 @@ def feed(
     entries = []
     for w in weeks[:FEED_ENTRIES]:
         ctx = (contexts or {}).get(w.slug)
-        summary = f"{w.prs} {t['merged_prs']} · {w.authors} {t['authors']}"
+        summary = f"{count(w.prs, 'merged_prs', lang)} · {count(w.authors, 'authors', lang)}"
         content: Markup | None = None
         if ctx:
             counts = ctx.get("counts") or {}
             merged, key = counts.get("merged_prs", w.prs), counts.get("key_prs", 0)
-            summary = f"{merged} {t['merged_prs']} · {key} {t['key_prs_n']}"
-            urls = {
-                p["number"]: p["url"] for p in ctx.get("prs") or [] if str(p.get("url") or "").startswith("https://")
-            }
-            content = markdown_to_html((ctx.get("sections") or {}).get("summary") or "", urls)
+            summary = f"{count(merged, 'merged_prs', lang)} · {count(key, 'key_prs_n', lang)}"
+            content = markdown_to_html((ctx.get("sections") or {}).get("summary") or "", pr_urls(ctx))
         entries.append(
             {
                 "id": f"tag:prhub,2026:{slug}/reports/{w.slug}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import itertools
 import json
 import threading
 from collections import OrderedDict
@@ -19,8 +20,11 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from prhub.analysis.pipeline import Analyzer
+from prhub.config import Settings, default_settings
 from prhub.errors import NotFoundError
 from prhub.period import Period, week
+from prhub.report.context import build_context, forge_url
 from prhub.store.sqlite import Repository, Store
 
 ContextBuilder = Callable[[Store, str, Period, str], dict[str, Any]]
@@ -28,8 +32,6 @@ MAX_PERIOD_DAYS = 400  # longer ranges are not reports anyone browses; refuse th
 
 
 def default_builder(store: Store, slug: str, period: Period, lang: str) -> dict[str, Any]:
-    from prhub.report.context import build_context
-
     return build_context(store, slug, period, lang=lang)
 
 
@@ -53,13 +55,6 @@ class WeekSummary:
     @property
     def slug(self) -> str:
         return self.period.slug
-
-
-def forge_url(remote_url: str | None, slug: str) -> str | None:
-    """The https page of a GitHub-hosted repository, else None."""
-    if remote_url and "github.com" in remote_url and not slug.startswith("local/"):
-        return f"https://github.com/{slug}"
-    return None
 
 
 @dataclass(slots=True)
@@ -94,6 +89,8 @@ class ReportService:
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
         self._stores: list[Store] = []
+        self._listing_rules: _ListingRules | None = None
+        self._weeks: dict[str, tuple[str, list[WeekSummary]]] = {}  # slug -> (sync state, weeks)
 
     # -- connections ------------------------------------------------------------------------------
     @property
@@ -125,7 +122,7 @@ class ReportService:
         return [
             RepoSummary(
                 slug=slug,
-                url=forge_url(remote, slug),
+                url=forge_url(remote),  # as the report's header links it
                 prs=prs,
                 weeks=weeks,
                 latest_week=_week_of(datetime.fromtimestamp(last, UTC).date()).slug if last else None,
@@ -134,19 +131,39 @@ class ReportService:
         ]
 
     def weeks(self, repo: Repository) -> list[WeekSummary]:
-        """Every UTC week with a merged PR, newest first, with its headline figures (one query)."""
+        """Every UTC week with a merged PR, newest first, with its headline figures.
+
+        Authors and reverts are counted by the report's own rules (bots left out,
+        a revert as the risk table tags it), so the listing and the page agree.
+        Kept until a sync moves the repository, as the reports are.
+        """
+        state = self.state(repo)
+        with self._lock:
+            hit = self._weeks.get(repo.slug)
+        if hit is not None and hit[0] == state:
+            return hit[1]
         rows = self.store.execute(
             """SELECT date(merged_at, 'unixepoch', 'weekday 0', '-6 days') AS monday,
-                      count(*), count(DISTINCT author_email),
-                      sum(reverts_sha IS NOT NULL OR reverts_pr IS NOT NULL), max(merged_at)
-               FROM pull_requests WHERE repo_id = ?
-               GROUP BY monday ORDER BY monday DESC""",
+                      title, author_name, author_email, reverts_pr, merged_at
+               FROM pull_requests WHERE repo_id = ? ORDER BY monday DESC""",
             (repo.id,),
         ).fetchall()
-        return [
-            WeekSummary(_week_of(date.fromisoformat(monday)), prs, authors, reverts or 0, _utc(last))
-            for monday, prs, authors, reverts, last in rows
-        ]
+        rules = self._rules()
+        weeks: list[WeekSummary] = []
+        for monday, group in itertools.groupby(rows, key=lambda row: row[0]):
+            prs = list(group)
+            authors = {name for _, _, name, email, _, _ in prs if not rules.analyzer.is_bot(name, email)}
+            reverts = sum(1 for _, title, *_, reverts_pr, _ in prs if rules.is_revert(title, reverts_pr))
+            last = max(merged_at for *_, merged_at in prs)
+            weeks.append(WeekSummary(_week_of(date.fromisoformat(monday)), len(prs), len(authors), reverts, _utc(last)))
+        with self._lock:
+            self._weeks[repo.slug] = (state, weeks)
+        return weeks
+
+    def _rules(self) -> _ListingRules:
+        if self._listing_rules is None:
+            self._listing_rules = _ListingRules(default_settings())
+        return self._listing_rules
 
     def state(self, repo: Repository) -> str:
         """Changes whenever a sync moves any branch of the repository."""
@@ -192,6 +209,19 @@ class ReportService:
         key = f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}"
         with self._lock:
             return self._cache.get(key)
+
+
+class _ListingRules:
+    """The analysis rules the listing needs: who is a bot, what is a revert (the default settings, as reports)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.analyzer = Analyzer(settings)
+
+    def is_revert(self, title: str, reverts_pr: int | None) -> bool:
+        if reverts_pr is None and "revert" not in title.lower():  # the rule cannot fire: skip it
+            return False
+        found = self.analyzer.risk_rules.assess(title, [], frozenset(), [], reverts_pr)
+        return any(risk.tag == "revert" for risk in found)
 
 
 def _week_of(day: date) -> Period:
