@@ -256,6 +256,20 @@ def test_key_prs_of_the_quick_look_get_a_named_theme() -> None:
     assert themes.other_changes(items, assignment, options, "zh").name == "其他变更"
 
 
+def test_a_theme_taking_another_s_prs_does_not_leave_too_few_themes() -> None:
+    """2023-W27: a CI PR that also touches the engine went to Engine, leaving CI one PR short."""
+    analyzer = Analyzer(SETTINGS)
+    spec = [("frontend",)] * 8 + [("new-models",)] * 3 + [(), (), ()]
+    spec += [("ci",), ("engine", "ci"), ("engine", "bugfixes"), ("bugfixes",)]
+    importance = [5.0] * 14 + [6.7, 6.0, 4.0, 4.0]
+    items = [
+        themes.ThemeInput(i + 1, f"PR {i}", "a", importance[i], candidates, {}) for i, candidates in enumerate(spec)
+    ]
+    found, assignment = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"], "en", 6.0, 5)
+    assert 4 <= len(found) and all(t.count >= 2 for t in found)
+    assert assignment[15] == assignment[16] == "ci"  # the two CI PRs stay together
+
+
 def test_a_quiet_week_has_no_one_pr_themes() -> None:
     analyzer = Analyzer(SETTINGS)
     titles = ["[Tests] Fix path 1", "[Tests] Fix path 2", "[Tests] Fix path 3", "[ROCm] Enable x", "[Docs] Describe y"]

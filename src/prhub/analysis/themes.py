@@ -219,34 +219,16 @@ def group(
     # dynamic themes go first: a model family hot this week is the line of work
     lists = [[k for k in dynamic if k in item.words] + list(item.candidates) for item in items]
     weights = [options["key_weight"] if item.importance >= key_threshold else 1.0 for item in items]
-    chosen = _choose(lists, weights, by_key, options)
-    # the key PRs of the quick look get a named theme: their first candidate joins, in place
-    # of the theme whose loss leaves the most PRs themed (never one holding a quick-look PR)
     ranked = sorted(range(len(items)), key=lambda i: -items[i].importance)  # ties: as given (the quick look's)
     quick = [i for i in ranked[:quick_look] if items[i].importance >= key_threshold]
-    reserved: list[str] = []
-    for i in quick:
-        if not lists[i] or set(lists[i]) & set(chosen):
-            continue
-        if len(chosen) >= options["max"]:
-            held = {next((k for k in lists[j] if k in chosen), None) for j in quick}
-            droppable = [k for k in chosen if k not in held and k not in reserved]
-            if not droppable:
-                continue
-            chosen.remove(
-                max(droppable, key=lambda k: (_covered(lists, [c for c in chosen if c != k]), chosen.index(k)))
-            )
-        chosen.append(lists[i][0])
-        reserved.append(lists[i][0])
-    assignment = _assign(items, lists, chosen)
-    sizes = Counter(assignment.values())
-    # a theme left with too few PRs after others took theirs is dropped, while enough remain
-    for key in sorted(chosen, key=lambda k: sizes[k]):
-        kept = len([k for k in chosen if sizes[k]])
-        few = sizes[key] < options["min_prs"] and kept > options["min"] or sizes[key] < min(2, options["min_prs"])
-        if few and key not in reserved:
-            sizes[key] = 0
-    chosen = [k for k in chosen if sizes[k]]
+    chosen, tried = _select(lists, weights, by_key, options, quick)
+    if len(chosen) < options["min"]:
+        # too few themes: one may have taken the PRs another needed to stay (a CI PR that also
+        # touches the engine); choosing again without each such theme may name more lines of work
+        for banned in tried:
+            retry, _ = _select(lists, weights, by_key, options, quick, banned)
+            if len(retry) > len(chosen):
+                chosen = retry
     assignment = _assign(items, lists, chosen)
 
     ordered = [k for k in dynamic if k in chosen] + [k for k in chosen if k not in dynamic]  # as in ``lists``
@@ -264,6 +246,48 @@ def group(
         themes.append(theme)
     themes.sort(key=lambda t: (-t.count, t.key))
     return themes, assignment
+
+
+def _select(
+    lists: Sequence[Sequence[str]],
+    weights: Sequence[float],
+    by_key: dict[str, ThemeRule],
+    options: dict[str, Any],
+    quick: Sequence[int],
+    banned: str | None = None,
+) -> tuple[list[str], list[str]]:
+    """The themes chosen (those left with enough PRs), and every theme the choice considered.
+
+    ``quick``: the indexes of the quick look's key PRs; ``banned``: a theme left out.
+    """
+    if banned is not None:
+        lists = [[k for k in keys if k != banned] for keys in lists]
+    chosen = _choose(lists, weights, by_key, options)
+    # the key PRs of the quick look get a named theme: their first candidate joins, in place
+    # of the theme whose loss leaves the most PRs themed (never one holding a quick-look PR)
+    reserved: list[str] = []
+    for i in quick:
+        if not lists[i] or set(lists[i]) & set(chosen):
+            continue
+        if len(chosen) >= options["max"]:
+            held = {next((k for k in lists[j] if k in chosen), None) for j in quick}
+            droppable = [k for k in chosen if k not in held and k not in reserved]
+            if not droppable:
+                continue
+            chosen.remove(
+                max(droppable, key=lambda k: (_covered(lists, [c for c in chosen if c != k]), chosen.index(k)))
+            )
+        chosen.append(lists[i][0])
+        reserved.append(lists[i][0])
+    tried = [k for k in chosen if k not in reserved]
+    sizes = Counter(next((k for k in keys if k in chosen), None) for keys in lists)
+    # a theme left with too few PRs after others took theirs is dropped, while enough remain
+    for key in sorted(chosen, key=lambda k: sizes[k]):
+        kept = len([k for k in chosen if sizes[k]])
+        few = sizes[key] < options["min_prs"] and kept > options["min"] or sizes[key] < min(2, options["min_prs"])
+        if few and key not in reserved:
+            sizes[key] = 0
+    return [k for k in chosen if sizes[k]], tried
 
 
 def _covered(lists: Sequence[Sequence[str]], chosen: Sequence[str]) -> int:
