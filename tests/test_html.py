@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from prhub.period import week
-from prhub.report import build_context
-from prhub.report.html import UI, markdown_to_html, render_html, safe_url
+from prhub.report import build_context, charts
+from prhub.report.html import UI, count, markdown_to_html, render_html, safe_url
 from prhub.store.sqlite import Store
 
 FIXTURE = Path(__file__).parent / "fixtures" / "web_context.json"
@@ -178,3 +178,48 @@ def test_empty_lists_still_render(ctx: dict[str, Any]) -> None:
     empty["importance"]["histogram"] = []
     html = render_html(empty)
     assert html.count("<svg") == 6 and "Executive summary" in html
+
+
+def test_chart_labels_fit_their_column_in_any_script() -> None:
+    zh = "引擎核心与调度以及分布式并行推理服务"  # full-width glyphs: twice a Latin letter's width
+    cut = charts._cut(zh, 100)
+    assert cut.endswith("…") and charts.text_px(cut) <= 100
+    path = "vllm/model_executor/layers/fused_moe/fused_moe.py"
+    tail = charts._cut(path, 150, keep_tail=True)
+    assert tail.startswith("…") and tail.endswith("fused_moe.py") and charts.text_px(tail) <= 150
+    assert charts._cut("MoE", 100) == "MoE"
+    # the label column grows to the longest label, so a short one is never cut
+    svg = str(charts.hbars([charts.Bar("Distributed and parallelism", 3)], title="t", max_label_width=240))
+    assert ">Distributed and parallelism</text>" in svg
+
+
+def test_column_labels_are_all_shown_when_they_fit_and_never_overlap() -> None:
+    buckets = [charts.Column(f"{i}-{i + 1}", i, highlight=i >= 6) for i in range(10)]
+    svg = str(charts.columns(buckets, title="t"))
+    assert all(f">{i}-{i + 1}</text>" in svg for i in range(10))  # no gaps in the importance axis
+    weeks = [charts.Column(f"03-{i:02d}", 5, highlight=i == 23) for i in range(24)]
+    svg = str(charts.columns(weeks, title="t"))
+    labels = re.findall(r'<text x="([\d.]+)" y="\d+" text-anchor="middle" font-size="11" fill="#1f2937"[^>]*>', svg)
+    xs = sorted(float(x) for x in labels)
+    assert 2 < len(xs) < 24 and ">03-23</text>" in svg  # thinned out, this week always named
+    assert min(b - a for a, b in zip(xs, xs[1:], strict=False)) >= charts.text_px("03-00", 11)
+
+
+def test_themes_chart_ends_with_the_other_bucket(ctx: dict[str, Any]) -> None:
+    ctx["other_theme"] = {"name": "Other changes", "key": "other", "prs": [1, 2, 3], "representative_prs": [1]}
+    figure = re.search(r'<figure class="fig-themes">.*?</figure>', render_html(ctx), re.S).group(0)  # type: ignore[union-attr]
+    rows = re.findall(r'text-anchor="end" font-size="12" fill="#1f2937">([^<]+)</text>', figure)
+    assert rows == [*(t["name"] for t in ctx["themes"]), "Other changes"]
+    assert f'fill="{charts.MUTED}"' in figure and "3 · " not in figure  # no trend word for it
+
+
+def test_prose_links_to_prs_print_without_their_url(ctx: dict[str, Any]) -> None:
+    url = next(pr["url"] for pr in ctx["prs"] if pr.get("url"))
+    html = str(markdown_to_html(f"See [the PR]({url}) and [docs](https://docs.example/x).", {1: url}))
+    assert f'<a href="{url}" rel="nofollow noopener noreferrer" class="pr-ref">' in html
+    assert '<a href="https://docs.example/x" rel="nofollow noopener noreferrer">' in html  # still printed with URL
+
+
+def test_counts_agree_in_number() -> None:
+    assert count(1, "merged_prs", "en") == "1 merged PR" and count(2, "merged_prs", "en") == "2 merged PRs"
+    assert count(1, "authors", "zh") == "1 作者" and count(0, "reverts_n", "en") == "0 reverts"

@@ -57,10 +57,18 @@ def test_repository_page_lists_weeks_newest_first_with_figures(base: str) -> Non
     assert page.status == 200
     weeks = [line.split('"', 1)[0] for line in page.body.split(f'href="/{VLLM}/reports/')[1:]]
     assert weeks == sorted(weeks, reverse=True) and W15 in weeks and len(weeks) >= 4
-    # the listing's cheap SQL count agrees with the full report
-    report = json.loads(get(base, f"/api/{VLLM}/reports/{W15}").body)
+    # the listing's figures, counted without building a report, agree with the full report
+    counts = json.loads(get(base, f"/api/{VLLM}/reports/{W15}").body)["counts"]
     listed = page.body.split(f'href="/{VLLM}/reports/{W15}">', 1)[1].split("</li>", 1)[0]
-    assert f"{report['counts']['merged_prs']} merged PRs" in listed
+    assert f"{counts['merged_prs']} merged PRs" in listed
+    assert f"{counts['authors']} authors" in listed
+    assert (f"{counts['reverts']} revert" in listed) if counts["reverts"] else ("revert" not in listed)
+
+
+def test_listing_counts_read_as_english(base: str) -> None:
+    listed = get(base, f"/{XSS_SLUG}/").body
+    assert "2 merged PRs · 1 author<" in listed  # two PRs by one author: no "1 authors"
+    assert "2 merged PRs · 1 weekly report · " in get(base, "/").body.split(f'href="/{XSS_SLUG}/"', 1)[1]
 
 
 def test_report_page_and_language_switch(base: str) -> None:
