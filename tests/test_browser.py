@@ -22,11 +22,9 @@ from test_web_support import (
     SCRIPT_TITLE,
     XSS_SLUG,
     XSS_WEEK,
-    copy_db,
     free_port,
-    hostile_repo,
     served,
-    sync_into,
+    vllm_with_hostile,
 )
 
 playwright_api = pytest.importorskip("playwright.sync_api")
@@ -57,11 +55,7 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="module")
 def site_db(synced_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("browser")
-    db = copy_db(synced_db, tmp / "site.db")
-    hostile_repo(tmp / "xss")
-    sync_into(tmp / "xss", db)
-    return db
+    return vllm_with_hostile(synced_db, tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_prhub
 from prhub.web.links import StaticLinks, file_segment
-from test_web_support import XSS_SLUG, XSS_WEEK, copy_db, hostile_repo, sync_into
+from test_web_support import XSS_SLUG, XSS_WEEK, copy_db, vllm_with_hostile
 
 VLLM = "vllm-project/vllm"
 W15 = "2026-04-06-to-2026-04-12"
@@ -21,9 +21,7 @@ W15 = "2026-04-06-to-2026-04-12"
 @pytest.fixture(scope="module")
 def site(synced_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("site")
-    db = copy_db(synced_db, tmp / "site.db")
-    hostile_repo(tmp / "xss")
-    sync_into(tmp / "xss", db)
+    db = vllm_with_hostile(synced_db, tmp)
     out = tmp / "public"
     proc = run_prhub("site", str(out), "--db", str(db))
     assert proc.returncode == 0, proc.stderr

@@ -22,6 +22,7 @@ from test_web_support import (
     percentile,
     served,
     sync_into,
+    vllm_with_hostile,
 )
 
 VLLM = "vllm-project/vllm"
@@ -30,12 +31,7 @@ W15 = "2026-04-06-to-2026-04-12"
 
 @pytest.fixture(scope="module")
 def site_db(synced_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The vllm window plus a hostile repository, in a copy of the shared database."""
-    tmp = tmp_path_factory.mktemp("web")
-    db = copy_db(synced_db, tmp / "site.db")
-    hostile_repo(tmp / "xss")
-    sync_into(tmp / "xss", db)
-    return db
+    return vllm_with_hostile(synced_db, tmp_path_factory.mktemp("web"))
 
 
 @pytest.fixture(scope="module")

@@ -70,3 +70,11 @@ def copy_db(source: Path, target: Path) -> Path:
     with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
         src.backup(dst)
     return target
+
+
+def vllm_with_hostile(synced_db: Path, tmp: Path) -> Path:
+    """The vllm window plus the hostile repository, in a copy of the shared database under ``tmp``."""
+    db = copy_db(synced_db, tmp / "site.db")
+    hostile_repo(tmp / "xss")
+    sync_into(tmp / "xss", db)
+    return db
