@@ -130,19 +130,7 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
         return Response(entry.json_bytes, media_type="application/json", headers={"etag": entry.etag})
 
     async def api_repos(request: Request) -> Response:
-        return JSONResponse(
-            [
-                {
-                    "slug": r.slug,
-                    "url": r.url,
-                    "merged_prs": r.prs,
-                    "weeks": r.weeks,
-                    "latest": links.api_report(r.slug, r.latest_week, "en") if r.latest_week else None,
-                    "reports": links.repo(r.slug, "en"),
-                }
-                for r in service.overview()
-            ]
-        )
+        return JSONResponse(pages.repos_json(service.overview(), links))
 
     async def atom(request: Request) -> Response:
         repo = repository(request)

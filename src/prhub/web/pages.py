@@ -74,6 +74,21 @@ def report_page(ctx: Mapping[str, Any], links: Links, langs: Sequence[str]) -> s
     return render_html(ctx, chrome)
 
 
+def repos_json(repos: Sequence[RepoSummary], links: Links) -> list[dict[str, Any]]:
+    """/api/repos (served) and api/repos.json (static): each repository with links to its reports."""
+    return [
+        {
+            "slug": r.slug,
+            "url": r.url,
+            "merged_prs": r.prs,
+            "weeks": r.weeks,
+            "latest": links.api_report(r.slug, r.latest_week, "en") if r.latest_week else None,
+            "reports": links.repo(r.slug, "en"),
+        }
+        for r in repos
+    ]
+
+
 def error_page(status: int, message: str, home: str, lang: str = "en") -> str:
     return render_page("error.html.j2", lang, None, status=status, message=message, home=home)
 

@@ -64,23 +64,7 @@ def export_site(
 
     for lang in langs:
         writer.write(index_name(lang, primary), pages.index_page(repos, StaticLinks(0, primary), lang, langs))
-    api_links = StaticLinks(1, primary)
-    writer.write(
-        "api/repos.json",
-        _json(
-            [
-                {
-                    "slug": r.slug,
-                    "url": r.url,
-                    "merged_prs": r.prs,
-                    "weeks": r.weeks,
-                    "latest": api_links.api_report(r.slug, r.latest_week, "en") if r.latest_week else None,
-                    "reports": api_links.repo(r.slug, "en"),
-                }
-                for r in repos
-            ]
-        ),
-    )
+    writer.write("api/repos.json", _json(pages.repos_json(repos, StaticLinks(1, primary))))
 
     for summary in repos:
         repo = service.repository(summary.slug)
