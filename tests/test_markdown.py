@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import re
-from pathlib import Path
-from typing import Any
 
 import pytest
 from markdown_it import MarkdownIt
@@ -14,8 +11,7 @@ from prhub.report import mdtext
 from prhub.report.markdown import render_markdown
 from prhub.report.phrases import HEADINGS, SECTION_KEYS
 from prhub.report.prose import percent
-
-FIXTURES = Path(__file__).parent / "fixtures"
+from test_prose import load  # the sample contexts, read one way
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -28,15 +24,6 @@ HOSTILE = [
     "<https://evil.example>",
     "**bold** _em_ ~~strike~~ \\[escaped\\]",
 ]
-
-
-def load(name: str, lang: str = "en") -> dict[str, Any]:
-    path = FIXTURES / f"context_{name}_{lang}.json"
-    if not path.exists():
-        path = FIXTURES / f"context_{name}.json"
-    ctx = json.loads(path.read_text(encoding="utf-8"))
-    ctx["language"] = lang
-    return ctx
 
 
 def to_html(markdown: str) -> str:
