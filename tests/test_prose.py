@@ -239,22 +239,23 @@ def test_chinese_reads_as_chinese() -> None:
         assert english not in summary
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "add-tests",
-        "review-core",
-        "pin-dependency",
-        "platform-ci",
-        "watch-config",
-        "document-model",
-        "follow-revert",
-        "split-large",
-        "deprecation-notice",
-        "ci-build",
-        "watch-theme",
-    ],
-)
+# the recommendation kinds docs/report-context.md promises
+REC_KINDS = [
+    "add-tests",
+    "review-core",
+    "pin-dependency",
+    "platform-ci",
+    "watch-config",
+    "document-model",
+    "follow-revert",
+    "split-large",
+    "deprecation-notice",
+    "ci-build",
+    "watch-theme",
+]
+
+
+@pytest.mark.parametrize("kind", REC_KINDS)
 def test_recommendation_text_for_every_kind(kind: str, lang: str) -> None:
     rec = {"kind": kind, "prs": [101, 102], "theme": "MoE", "platform": "ROCm", "reverts": [99], "trend": "rising"}
     text = recommendation_text(rec, lang)

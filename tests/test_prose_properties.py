@@ -16,26 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+import test_prose
 from prhub.report.markdown import render_markdown
 from prhub.report.phrases import HEADINGS, RISK_NAMES, SECTION_KEYS
 from prhub.report.prose import write_sections
 
 TAGS = sorted(RISK_NAMES["en"])
 KINDS = ["fix", "feature", "refactor", "perf", "kernel", "test", "docs", "ci", "chore", "weird", None]
-REC_KINDS = [
-    "add-tests",
-    "review-core",
-    "pin-dependency",
-    "platform-ci",
-    "watch-config",
-    "document-model",
-    "follow-revert",
-    "split-large",
-    "deprecation-notice",
-    "ci-build",
-    "watch-theme",
-    "something-new",
-]
+REC_KINDS = [*test_prose.REC_KINDS, "something-new"]  # and one no renderer knows
 PR_KEYS = {"number", "prs", "key_prs", "representative_prs", "reverts_pr", "reverts", "reverted_by"}
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 ALLOWED_TAGS = {
