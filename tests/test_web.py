@@ -63,8 +63,18 @@ def test_repository_page_lists_weeks_newest_first_with_figures(base: str) -> Non
 
 def test_listing_counts_read_as_english(base: str) -> None:
     listed = get(base, f"/{XSS_SLUG}/").body
-    assert "2 merged PRs · 1 author<" in listed  # two PRs by one author: no "1 authors"
+    assert "2 merged PRs · 1 author · " in listed and "1 authors" not in listed  # two PRs by one author
     assert "2 merged PRs · 1 weekly report · " in get(base, "/").body.split(f'href="/{XSS_SLUG}/"', 1)[1]
+
+
+def test_newest_week_says_where_the_history_ends(base: str) -> None:
+    page = get(base, f"/{VLLM}/").body
+    newest = page.split(f'href="/{VLLM}/reports/2026-04-13-to-2026-04-19">', 1)[1].split("</li>", 1)[0]
+    # the window ends on Sunday 04-19: no change figure, which would compare a cut week with a whole one
+    assert "history stored up to 04-19" in newest and "(+" not in newest and "(-" not in newest
+    w15 = page.split(f'href="/{VLLM}/reports/{W15}">', 1)[1].split("</li>", 1)[0]
+    assert "(-20)" in w15 and "history stored" not in w15  # 180 PRs after 200
+    assert "已存历史截至 04-19" in get(base, f"/{VLLM}/?lang=zh").body
 
 
 def test_report_page_and_language_switch(base: str) -> None:

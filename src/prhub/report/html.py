@@ -94,6 +94,7 @@ UI: dict[str, dict[str, str]] = {
         "ai_prs_one": "PR",
         "more_n": "more",
         "share": "of merged PRs",
+        "data_to": "history stored up to",
     },
     "zh": {
         **HEADINGS["zh"],
@@ -153,6 +154,7 @@ UI: dict[str, dict[str, str]] = {
         "ai_prs": "个 PR",
         "more_n": "更多",
         "share": "占合并 PR",
+        "data_to": "已存历史截至",
     },
 }
 LANG_NAMES = {"en": "English", "zh": "中文"}

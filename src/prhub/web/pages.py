@@ -26,6 +26,7 @@ class WeekRow:
     authors: int
     reverts: int
     change: int | None
+    data_to: str | None  # "08-17": the stored history ends inside this week, so it may still grow
 
 
 def index_page(repos: Sequence[RepoSummary], links: Links, lang: str, langs: Sequence[str]) -> str:
@@ -49,14 +50,19 @@ def repo_page(
 
 
 def week_rows(weeks: Sequence[WeekSummary]) -> list[WeekRow]:
-    """Newest first; the change is against the calendar week before (0 PRs when it had none)."""
+    """Newest first; the change is against the calendar week before (0 PRs when it had none).
+
+    The newest week is where the stored history ends: it is marked with the day
+    of its last merge and gets no change figure, which would read as a collapse.
+    """
     rows = []
     by_start = {w.period.start: w for w in weeks}
     for w in weeks:
         before = by_start.get(w.period.start - timedelta(days=7))
-        oldest = w is weeks[-1]
-        change = None if oldest else w.prs - (before.prs if before else 0)
-        rows.append(WeekRow(w.period, w.slug, w.prs, w.authors, w.reverts, change))
+        newest, oldest = w is weeks[0], w is weeks[-1]
+        change = None if oldest or newest else w.prs - (before.prs if before else 0)
+        data_to = f"{w.last_merge:%m-%d}" if newest else None
+        rows.append(WeekRow(w.period, w.slug, w.prs, w.authors, w.reverts, change, data_to))
     return rows
 
 
