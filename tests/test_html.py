@@ -87,6 +87,29 @@ def test_key_prs_link_to_the_forge_only_over_https(ctx: dict[str, Any]) -> None:
     assert re.search(r'<a href="https://github.com/vllm-project/vllm/pull/39990" class="pr-ref"', html)
 
 
+def _section(html: str, name: str) -> str:
+    return re.search(rf'<section class="card" id="{name}">.*?</section>', html, re.S).group(0)  # type: ignore[union-attr]
+
+
+def test_key_pr_quick_look_says_each_thing_once(synced_db: Path) -> None:
+    with Store(synced_db) as store:
+        ctx = build_context(store, "vllm-project/vllm", week("2026-W15"), lang="en")
+    quick = _section(render_html(ctx), "key_prs")
+    assert "<table" not in quick  # the prose names every key PR with its facts: no second copy
+    for pr in (p for p in ctx["prs"] if p["number"] in ctx["key_prs"]):
+        assert quick.count(f">#{pr['number']}</a>") == 1, pr["number"]
+        assert quick.count(f"importance <strong>{pr['importance']:.1f}</strong>") >= 1
+    assert quick.count("<li><strong>") == len(ctx["key_prs"])
+
+
+def test_key_pr_table_stands_in_when_there_is_no_prose(ctx: dict[str, Any]) -> None:
+    ctx["sections"]["key_prs"] = ""
+    quick = _section(render_html(ctx), "key_prs")
+    assert quick.count('<tr id="pr-') == len(ctx["key_prs"])
+    first = next(pr for pr in ctx["prs"] if pr["number"] == ctx["key_prs"][0])
+    assert f'<td class="num score">{first["importance"]:.1f}</td>' in quick
+
+
 def test_untrusted_text_is_escaped(ctx: dict[str, Any]) -> None:
     html = render_html(ctx)
     assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
