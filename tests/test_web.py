@@ -125,6 +125,32 @@ def test_bad_paths_are_404_pages(base: str, path: str) -> None:
         assert "<h1>404</h1>" in page.body and "<script" not in page.body
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/no-such/repo/?lang=zh",
+        f"/{VLLM}/reports/2026-13-01-to-2026-13-07?lang=zh",
+        f"/{VLLM}/reports/..%2F..%2Fetc%2Fpasswd?lang=zh",
+        f"/{VLLM}/index.zh.html",  # a static-site file name asked of the served site
+    ],
+)
+def test_error_pages_speak_the_language_of_the_request(base: str, path: str) -> None:
+    page = get(base, path)
+    assert page.status == 404
+    assert '<html lang="zh-CN">' in page.body and "找不到该页面。" in page.body and "No such page" not in page.body
+    assert '<a href="/?lang=zh">返回仓库列表</a>' in page.body
+    policy = page.headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'") and "script-src" not in policy and "unsafe-inline" not in policy
+    assert "<script" not in page.body
+
+
+def test_error_pages_stay_english_otherwise(base: str) -> None:
+    for path in ("/no-such/repo/", "/no-such/repo/?lang=xx", f"/{VLLM}/index.html"):
+        page = get(base, path)
+        assert page.status == 404 and '<html lang="en">' in page.body and "No such page." in page.body
+        assert "找不到" not in page.body
+
+
 def test_security_headers(base: str) -> None:
     for path in ("/", f"/{VLLM}/", f"/{VLLM}/reports/{W15}", f"/api/{VLLM}/reports/{W15}", f"/{VLLM}/feed.atom"):
         headers = get(base, path).headers
@@ -199,3 +225,11 @@ def test_report_latency_under_load(base: str) -> None:
     assert len(cached) == 400
     assert max(uncached) < 5.0
     assert percentile(cached, 99) < 1.0
+
+
+def test_server_error_page_in_chinese_hides_the_generic_english_message() -> None:
+    from prhub.web.pages import error_page
+
+    page = error_page(500, "internal error", "/?lang=zh", "zh")
+    assert "<h1>500</h1>" in page and "服务器出错了。" in page and "internal error" not in page
+    assert '<html lang="zh-CN">' in page

@@ -95,6 +95,9 @@ UI: dict[str, dict[str, str]] = {
         "more_n": "more",
         "share": "of merged PRs",
         "data_to": "history stored up to",
+        "error_404": "No such page.",
+        "error_500": "Something went wrong on the server.",
+        "error_home": "Back to the repositories",
     },
     "zh": {
         **HEADINGS["zh"],
@@ -155,6 +158,9 @@ UI: dict[str, dict[str, str]] = {
         "more_n": "更多",
         "share": "占合并 PR",
         "data_to": "已存历史截至",
+        "error_404": "找不到该页面。",
+        "error_500": "服务器出错了。",
+        "error_home": "返回仓库列表",
     },
 }
 LANG_NAMES = {"en": "English", "zh": "中文"}

@@ -90,6 +90,14 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
         lang = request.query_params.get("lang", "en")
         return lang if lang in LANGS else "en"
 
+    def error_lang(request: Request) -> str:
+        """The error page's language: ``?lang=zh``, else a static-site file name such as index.zh.html."""
+        lang = lang_of(request)
+        if lang == "en" and "lang" not in request.query_params:
+            last = request.url.path.rsplit("/", 1)[-1]
+            lang = next((code for code in LANGS if last.endswith((f".{code}.html", f".{code}.json"))), "en")
+        return lang
+
     def repository(request: Request) -> Repository:
         owner, name = request.path_params["owner"], request.path_params["repo"]
         if "/" in owner or "/" in name or owner in (".", "..") or name in (".", ".."):
@@ -148,7 +156,8 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
     def error_response(request: Request, status: int, message: str) -> Response:
         if request.url.path.startswith("/api/"):
             return JSONResponse({"error": message, "status": status}, status_code=status)
-        return HTMLResponse(pages.error_page(status, message, links.home("en")), status_code=status)
+        lang = error_lang(request)
+        return HTMLResponse(pages.error_page(status, message, links.home(lang), lang), status_code=status)
 
     async def on_prhub_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, NotFoundError | UsageError):

@@ -96,7 +96,10 @@ def repos_json(repos: Sequence[RepoSummary], links: Links) -> list[dict[str, Any
 
 
 def error_page(status: int, message: str, home: str, lang: str = "en") -> str:
-    return render_page("error.html.j2", lang, None, status=status, message=message, home=home)
+    """The 404/500 page in ``lang``: a sentence in that language, then the detail when it says more."""
+    generic = {"no such page", "internal error", "error", ""}
+    detail = "" if message.strip().lower() in generic else message
+    return render_page("error.html.j2", lang, None, status=status, detail=detail, home=home)
 
 
 def feed(
