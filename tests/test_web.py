@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -12,6 +13,7 @@ import pytest
 
 from conftest import run_prhub
 from gitrepo import ALICE, EPOCH, FORGE
+from prhub.report.html import environment
 from test_web_support import (
     XSS_SLUG,
     XSS_WEEK,
@@ -48,32 +50,50 @@ def test_index_lists_repositories(base: str) -> None:
     assert {r["slug"] for r in repos} == {VLLM, XSS_SLUG}
 
 
+def _row(page: str, href: str) -> list[str]:
+    """The cells of the listing row whose link is ``href``, as text: [label and note, figures...]."""
+    row = page.split(f'href="{href}">', 1)[1].split("</tr>", 1)[0]
+    cells = re.split(r"</td>\s*<td[^>]*>", row)
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in cells]
+
+
 def test_repository_page_lists_weeks_newest_first_with_figures(base: str) -> None:
     page = get(base, f"/{VLLM}/")
     assert page.status == 200
     weeks = [line.split('"', 1)[0] for line in page.body.split(f'href="/{VLLM}/reports/')[1:]]
     assert weeks == sorted(weeks, reverse=True) and W15 in weeks and len(weeks) >= 4
+    # one column per figure, named once in the header
+    header = re.findall(r"<th[^>]*>([^<]+)</th>", page.body)
+    assert header == ["period", "merged PRs", "change", "authors", "reverts"]
     # the listing's figures, counted without building a report, agree with the full report
     counts = json.loads(get(base, f"/api/{VLLM}/reports/{W15}").body)["counts"]
-    listed = page.body.split(f'href="/{VLLM}/reports/{W15}">', 1)[1].split("</li>", 1)[0]
-    assert f"{counts['merged_prs']} merged PRs" in listed
-    assert f"{counts['authors']} authors" in listed
-    assert (f"{counts['reverts']} revert" in listed) if counts["reverts"] else ("revert" not in listed)
+    label, prs, _, authors, reverts = _row(page.body, f"/{VLLM}/reports/{W15}")
+    assert label == "2026 W15 · 04-06 to 04-12"
+    assert (prs, authors) == (str(counts["merged_prs"]), str(counts["authors"]))
+    assert reverts == (str(counts["reverts"]) if counts["reverts"] else "")
 
 
-def test_listing_counts_read_as_english(base: str) -> None:
-    listed = get(base, f"/{XSS_SLUG}/").body
-    assert "2 merged PRs · 1 author · " in listed and "1 authors" not in listed  # two PRs by one author
-    assert "2 merged PRs · 1 weekly report · " in get(base, "/").body.split(f'href="/{XSS_SLUG}/"', 1)[1]
+def test_listings_in_chinese_and_with_readable_totals(base: str) -> None:
+    zh = get(base, f"/{XSS_SLUG}/?lang=zh").body
+    assert re.findall(r"<th[^>]*>([^<]+)</th>", zh) == ["周期", "合并 PR", "环比", "作者", "回滚"]
+    index = get(base, "/").body
+    assert re.findall(r"<th[^>]*>([^<]+)</th>", index) == ["repository", "merged PRs", "weekly reports", "latest"]
+    name, prs, weeks, latest = _row(index, f"/{VLLM}/")
+    total = int(prs.replace(",", ""))
+    assert total > 100 and prs == f"{total:,}" and int(weeks) >= 4
+    assert environment().filters["thousands"](19951) == "19,951"  # the whole vllm history reads as such
+    assert re.fullmatch(r"2026 W\d\d · \d\d-\d\d to \d\d-\d\d", latest), latest  # the newest week, named
+    assert _row(get(base, "/?lang=zh").body, f"/{VLLM}/?lang=zh")[3].startswith("2026 第 ")
 
 
 def test_newest_week_says_where_the_history_ends(base: str) -> None:
     page = get(base, f"/{VLLM}/").body
-    newest = page.split(f'href="/{VLLM}/reports/2026-04-13-to-2026-04-19">', 1)[1].split("</li>", 1)[0]
+    newest = _row(page, f"/{VLLM}/reports/2026-04-13-to-2026-04-19")
     # the window ends on Sunday 04-19: no change figure, which would compare a cut week with a whole one
-    assert "history stored up to 04-19" in newest and "(+" not in newest and "(-" not in newest
-    w15 = page.split(f'href="/{VLLM}/reports/{W15}">', 1)[1].split("</li>", 1)[0]
-    assert "(-20)" in w15 and "history stored" not in w15  # 180 PRs after 200
+    assert newest[0].endswith("history stored up to 04-19") and newest[2] == ""
+    w15 = _row(page, f"/{VLLM}/reports/{W15}")
+    assert w15[2] == "-20" and "history stored" not in w15[0]  # 180 PRs after 200
+    assert '<td class="num down">-20</td>' in page
     assert "已存历史截至 04-19" in get(base, f"/{VLLM}/?lang=zh").body
 
 

@@ -95,6 +95,9 @@ UI: dict[str, dict[str, str]] = {
         "more_n": "more",
         "share": "of merged PRs",
         "data_to": "history stored up to",
+        "repository": "repository",
+        "change": "change",
+        "reports_h": "weekly reports",
         "error_404": "No such page.",
         "error_500": "Something went wrong on the server.",
         "error_home": "Back to the repositories",
@@ -158,6 +161,9 @@ UI: dict[str, dict[str, str]] = {
         "more_n": "更多",
         "share": "占合并 PR",
         "data_to": "已存历史截至",
+        "repository": "仓库",
+        "change": "环比",
+        "reports_h": "周报数",
         "error_404": "找不到该页面。",
         "error_500": "服务器出错了。",
         "error_home": "返回仓库列表",
@@ -204,6 +210,7 @@ def environment() -> Environment:
     env.globals.update(css=Markup(stylesheet()), csp=content_security_policy(), lang_names=LANG_NAMES, count=count)
     env.filters["safe_url"] = safe_url
     env.filters["one_decimal"] = lambda v: "–" if v is None else f"{float(v):.1f}"
+    env.filters["thousands"] = lambda v: f"{int(v or 0):,}"
     env.filters["percent"] = lambda v: f"{100 * float(v or 0):.0f}%"
     env.filters["md"] = lambda text, urls=None: markdown_to_html(text or "", urls or {})
     return env

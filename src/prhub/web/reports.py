@@ -23,7 +23,7 @@ from typing import Any
 from prhub.analysis.pipeline import Analyzer
 from prhub.config import Settings, default_settings
 from prhub.errors import NotFoundError
-from prhub.period import Period, week
+from prhub.period import Period, from_slug, week
 from prhub.report.context import build_context, forge_url
 from prhub.store.sqlite import Repository, Store
 
@@ -42,6 +42,10 @@ class RepoSummary:
     prs: int
     weeks: int
     latest_week: str | None  # period slug of the newest week with a merged PR
+
+    def latest_label(self, lang: str) -> str:
+        """The newest week as the listing names it, e.g. "2026 W34 · 08-17 to 08-23"."""
+        return from_slug(self.latest_week).label(lang) if self.latest_week else ""
 
 
 @dataclass(frozen=True, slots=True)
