@@ -46,6 +46,28 @@ def test_labels_carry_their_source() -> None:
     assert ("gemma4", "title-tag") in {(lb.name, lb.source) for lb in labeller.labels("[Gemma4] x", [])}
 
 
+def test_title_tag_variants_share_one_label() -> None:
+    labeller = Labeller(SETTINGS.label_rules)
+
+    def names(title: str) -> list[str]:
+        return [lb.name for lb in labeller.labels(title, [])]
+
+    assert names("[Minor Fix] Tidy the log") == names("[Nit] x") == names("[Small] x") == ["misc"]
+    assert names("[Fixbug] x") == names("[Bug Fix] x") == names("[BugFix] x") == ["bugfix"]
+    assert names("[Doc] x") == names("[Examples] x") == ["documentation"]
+    assert names("[Multi Modal] x") == names("[multi-modal] x") == names("[MM Encoder] x") == ["multimodal"]
+    assert names("[Bench] x") == names("[Benchmarks] x") == ["benchmark"]
+    assert names("[GPTOSS] x") == names("[gpt-oss] x") == ["gpt-oss"]
+    assert names("[KV Transfer] x") == names("[KVTransfer] x") == names("[Disagg] x") == ["kv-cache"]
+    assert names("[ModelRunner V2] x") == ["core"] and names("[Quark] x") == ["quantization"]
+    # a tag of known words names each of their labels; one unknown word keeps the tag whole
+    assert names("[CI Bugfix] Fix the flaky job") == ["ci-build", "bugfix"]
+    assert names("[EP+DP] x") == ["distributed"]
+    assert names("[DSv4 Perf] x") == ["dsv4-perf"] and names("[Model Bash] x") == ["model-bash"]
+    analyzer = Analyzer(SETTINGS)
+    assert analyzer.facts(pr(1, "[Minor Fix] Reword a message", [f("vllm/a.py")])).kind == "minor"
+
+
 def test_kind_precedence() -> None:
     analyzer = Analyzer(SETTINGS)
     kind = lambda title, paths: analyzer.facts(pr(1, title, [f(p) for p in paths])).kind  # noqa: E731
@@ -120,6 +142,17 @@ def test_each_risk_rule_with_evidence() -> None:
     assert "deprecation" in tags("[V0 Deprecation] Remove old engine", [f("vllm/a.py")])
     assert "deprecation" in tags("x", [f("vllm/old.py", 0, 300, "D")])
     assert "ci-build" in tags("x", [f(".buildkite/test-pipeline.yaml")])
+
+
+def test_a_test_file_is_no_path_evidence_for_a_risk() -> None:
+    rocm_test = [f("tests/rocm/aiter/test_mla_fp8.py"), f("tests/kernels/test_xpu_ops.py")]
+    assert "platform" not in tags("Skip a flaky attention test", rocm_test)
+    # a test-only change is platform work when its title says so (the title is the evidence)
+    said = tags("[ROCm] Add AITER MLA FP8 tests", rocm_test)["platform"]
+    assert said.rule == "title" and "ROCm" in said.evidence and said.files == ()
+    # with a platform source file, that file is the evidence, never the test next to it
+    both = tags("x", [f("vllm/platforms/rocm.py"), *rocm_test])["platform"]
+    assert both.files == ("vllm/platforms/rocm.py",)
 
 
 def test_risk_evidence_reads_naturally_in_both_languages() -> None:
@@ -218,6 +251,35 @@ def test_themes_are_named_stable_and_trended() -> None:
     assert {t.key for t in again} == set(by_key)
     zh, _ = themes.group(items, analyzer.theme_rules, previous, SETTINGS["themes"], "zh")
     assert {t.key: t.name for t in zh}["frontend"] == "前端与 API"
+
+
+def test_representatives_match_the_theme_on_their_own_words() -> None:
+    """2025-W40: a sweeping refactor that touches model files is in "Model support", but the
+    PRs tagged [Model] represent the theme, the refactor only filling in when they are too few."""
+    analyzer = Analyzer(SETTINGS)
+    models = [f("vllm/model_executor/models/llama.py"), f("vllm/model_executor/models/qwen2.py")]
+    spec = [
+        (1, "Move `VllmConfig` from `config/__init__.py` to `config/vllm.py`", 6.3),
+        (2, "Remove all cases of `fmt: on/off`", 5.8),
+        (3, "[Model] Support nested structures for TensorSchema", 5.7),
+        (4, "[Models] Remove MotifForCausalLM", 5.6),
+        (5, "[Model] Use `merge_by_field_config` for MM models (A-C)", 4.7),
+    ]
+    facts = {n: analyzer.facts(pr(n, title, models)) for n, title, _ in spec}
+    assert facts[1].theme_candidates[0] == "models" and "models" not in facts[1].theme_direct
+    assert "models" in facts[3].theme_direct
+    items = [
+        themes.ThemeInput(n, title, "a", score, facts[n].theme_candidates, facts[n].words, False, facts[n].theme_direct)
+        for n, title, score in spec
+    ]
+    found, _ = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"])
+    theme = next(t for t in found if t.key == "models")
+    assert theme.name == "Model support" and theme.prs == [1, 2, 3, 4, 5]  # members: by importance
+    assert theme.representative_prs == [3, 4, 5]
+    # too few PRs match on their own words: the most important of the rest fill in
+    items[3].direct = items[4].direct = frozenset()
+    found, _ = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"])
+    assert next(t for t in found if t.key == "models").representative_prs == [3, 1, 2]
 
 
 def test_key_prs_of_the_quick_look_get_a_named_theme() -> None:

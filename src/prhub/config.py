@@ -81,7 +81,10 @@ def _label(
 DEFAULT_LABEL_RULES: list[dict[str, Any]] = [
     _label("revert", ["revert"], ["revert"], kind="revert"),
     _label(
-        "bugfix", ["bugfix", "bug", "fix", "bugfixes", "hotfix", "bug fix", "ci failure", "ci bug"], ["fix"], kind="fix"
+        "bugfix",
+        ["bugfix", "bug", "fix", "bugfixes", "hotfix", "bug fix", "ci failure", "ci bug", "fixbug", "bugifx", "fixes"],
+        ["fix"],
+        kind="fix",
     ),
     _label(
         "performance",
@@ -93,6 +96,7 @@ DEFAULT_LABEL_RULES: list[dict[str, Any]] = [
     _label("new-model", ["new model", "new models", "model support"], kind="model"),
     _label("model", ["model", "models", "vlm", "llm"], kind="model"),
     _label("kernel", ["kernel", "kernels", "ops", "cuda kernel", "triton"], kind="kernel"),
+    _label("gpt-oss", ["gpt-oss"]),  # also [GPTOSS], [gpt_oss]: tags compare without spaces, - and _
     _label(
         "refactor",
         ["refactor", "refactoring", "cleanup", "code quality", "chore"],
@@ -102,72 +106,97 @@ DEFAULT_LABEL_RULES: list[dict[str, Any]] = [
     _label("moe", ["moe", "moe refactor", "fused moe", "fusedmoe", "eplb"]),
     _label(
         "quantization",
-        ["quantization", "quant", "fp8", "nvfp4", "mxfp4", "mxfp8", "gguf", "int8", "w8a8", "marlin", "ct"],
+        ["quantization", "quant", "fp8", "nvfp4", "mxfp4", "mxfp8", "gguf", "int8", "w8a8", "marlin", "ct"]
+        + ["quark", "modelopt", "compressed-tensors", "torchao", "autoround", "turboquant", "inc", "ocp mx", "awq"]
+        + ["gptq", "bitsandbytes"],
     ),
     _label(
         "rocm",
-        ["rocm", "amd", "hip", "aiter", "rocm/aiter"],
+        ["rocm", "amd", "hip", "aiter", "rocm/aiter", "the rock", "mori"],
         paths=["**/rocm/**", "**/*rocm*", "**/*aiter*"],
         match="all",
     ),
     _label("xpu", ["xpu", "intel", "intel-gpu", "intel gpu"]),
-    _label("cpu", ["cpu", "zencpu", "arm", "arm64", "cpu backend", "cpu-backend"]),
+    _label("cpu", ["cpu", "zencpu", "arm", "arm64", "cpu backend", "intel cpu"]),
     _label("tpu", ["tpu", "tpu v1"]),
     _label(
         "hardware",
         ["hardware", "nvidia", "cuda", "blackwell", "hopper", "hpu", "npu", "gaudi", "intel gaudi", "intel-gaudi"]
-        + ["neuron", "openvino", "risc-v", "riscv", "powerpc", "power", "platform", "platforms", "tpu backend"],
+        + ["neuron", "openvino", "risc-v", "powerpc", "power", "platform", "platforms", "tpu backend", "macos"]
+        + ["ibm z", "s390x", "b200", "sm100", "non-cuda"],
     ),
     _label(
         "spec-decode",
-        ["spec decode", "spec-decode", "speculative decoding", "specdecode", "eagle", "mtp", "spec decoding"],
+        ["spec decode", "speculative decoding", "eagle", "mtp", "spec decoding", "specdec", "speculators", "dflash"],
     ),
-    _label("multimodal", ["multimodal", "mm", "vision", "audio", "asr", "video", "image", "multi-modal"]),
+    _label("multimodal", ["multimodal", "mm", "vision", "audio", "asr", "video", "image", "mm encoder"]),
     _label("rust-frontend", ["rust frontend", "rust-frontend", "rust"]),
     _label(
         "frontend",
         ["frontend", "api", "openai", "entrypoints", "parser", "tool", "tool parser", "reasoning", "ux", "cli"]
-        + ["responses api", "responsesapi", "structured output", "structured outputs", "pooling", "grpc", "renderer"],
+        + ["responses api", "structured output", "structured outputs", "pooling", "grpc", "renderer", "render"]
+        + ["responses", "response api", "responseapi", "api server", "anthropic"],
     ),
     _label(
         "kv-cache",
-        [
-            "kv offload",
-            "kv_offload",
-            "kvconnector",
-            "kv connector",
-            "nixl",
-            "lmcache",
-            "kv cache",
-            "hma",
-            "pd",
-            "p/d",
-            "mooncake",
-            "kv offloading",
-            "kv-offloading",
-            "kv-offload",
-            "kv offload+hma",
-        ],
+        ["kv offload", "kv connector", "nixl", "lmcache", "kv cache", "hma", "pd", "p/d", "mooncake"]
+        + ["kv offloading", "kv offload+hma", "offloading", "kv transfer", "disaggregated", "disagg", "p2p"]
+        + ["nixlconnector", "nixlpush", "lmcache connector", "prefix cache", "prefix caching", "kvcachemanager"]
+        + ["hybrid allocator", "simplecpuoffloadconnector"],
     ),
-    _label("distributed", ["distributed", "dp", "ep", "tp", "pp", "parallel", "multi-node", "ray", "dcp"]),
-    _label("attention", ["attention", "mla", "flashattention", "flashinfer", "fa4", "fa3", "backend"]),
-    _label("torch-compile", ["torch.compile", "compile", "compilation", "inductor", "cudagraph", "cuda graph", "cg"]),
+    _label(
+        "distributed",
+        ["distributed", "dp", "ep", "tp", "pp", "parallel", "multi-node", "ray", "dcp", "wideep", "elastic ep", "dbo"],
+    ),
+    _label(
+        "attention",
+        ["attention", "mla", "flashattention", "flashinfer", "fa4", "fa3", "backend", "flexattention", "sparse mla"]
+        + ["attention backend", "attn", "flashmla"],
+    ),
+    _label(
+        "torch-compile",
+        ["torch.compile", "compile", "compilation", "inductor", "cudagraph", "cuda graph", "cg", "vllm ir"],
+    ),
     _label(
         "core",
-        ["core", "engine", "scheduler", "v1", "model runner v2", "mrv2", "model runner", "executor", "modelrunner-v2"]
-        + ["modelrunnerv2", "model-runner-v2"],
+        ["core", "engine", "scheduler", "v1", "model runner v2", "mrv2", "model runner", "executor"]
+        + ["async scheduling", "chunked prefill"],
     ),
     _label("deprecation", ["deprecation", "v0 deprecation", "deprecate", "removal"]),
     _label(
         "ci-build",
-        ["ci", "ci/build", "build", "ci-build", "ci/cd", "docker", "cmake", "release", "mergify", "pre-commit"],
+        ["ci", "ci/build", "build", "ci-build", "ci/cd", "docker", "cmake", "release", "mergify", "pre-commit"]
+        + ["ci perf"],
         ["ci", "build"],
         CI_GLOBS,
         kind="ci",
     ),
-    _label("documentation", ["doc", "docs", "documentation"], ["docs"], DOC_GLOBS, kind="docs"),
-    _label("tests", ["test", "tests", "testing", "ut", "ci test"], ["test", "tests"], TEST_GLOBS, kind="tests"),
-    _label("misc", ["misc", "easy", "minor", "typo", "nit", "trivial"], ["style"], kind="minor"),
+    _label(
+        "documentation",
+        ["doc", "docs", "documentation", "example", "examples", "doc fix", "docs fix"],
+        ["docs"],
+        DOC_GLOBS,
+        kind="docs",
+    ),
+    _label(
+        "tests",
+        ["test", "tests", "testing", "ut", "ci test", "failing test", "unit test", "unit tests"],
+        ["test", "tests"],
+        TEST_GLOBS,
+        kind="tests",
+    ),
+    _label("benchmark", ["benchmark", "benchmarks", "bench", "benchmarking", "perf-benchmark"]),
+    _label("logging", ["log", "logs", "logging"]),
+    _label("typing", ["mypy", "typing", "type hints", "type hint", "type checking", "mypy fix"]),
+    _label("rl", ["rl", "rlhf"]),
+    _label("mamba", ["mamba", "mamba1", "mamba2", "ssm"]),
+    _label(
+        "misc",
+        ["misc", "easy", "ez", "minor", "minor fix", "minor fixes", "small", "typo", "typos", "nit", "nits"]
+        + ["trivial", "mis"],
+        ["style"],
+        kind="minor",
+    ),
 ]
 
 

@@ -21,6 +21,8 @@ _CONVENTIONAL = re.compile(r"^\s*(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^)]{1,40})\)
 _REVERT = re.compile(r"^\s*revert\b", re.I)
 _NUMBERED = re.compile(r"^\s*\d+\s*/\s*\w+\s*$")  # [3/N]: a series position, not a label
 _SLUG = re.compile(r"[^a-z0-9.+]+")
+_SEPARATORS = re.compile(r"[\s_\-]+")  # "Multi Modal", "multi-modal", "multi_modal", "multimodal" are one tag
+_WORDS = re.compile(r"[\s+]+")  # "[CI Bugfix]", "[EP+DP]": several known tags in one
 
 # Title verbs that reveal the kind when no tag does (checked after the tags are stripped).
 _VERB_KINDS = (
@@ -98,11 +100,16 @@ def tag_slug(tag: str) -> str:
     return _SLUG.sub("-", tag.strip().lower()).strip("-")
 
 
+def tag_key(tag: str) -> str:
+    """How title tags are compared: case, spaces, ``-`` and ``_`` aside."""
+    return _SEPARATORS.sub("", tag.strip().lower())
+
+
 def _tag_lookup(rules: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     table: dict[str, dict[str, Any]] = {}
     for rule in rules:
         for tag in rule["title_tags"]:
-            table.setdefault(tag.strip().lower(), rule)
+            table.setdefault(tag_key(tag), rule)
     return table
 
 
@@ -115,6 +122,7 @@ class Labeller:
         self.path_rules = [(r, matcher(tuple(r["paths"]))) for r in self.rules if r["paths"]]
         self.kind_of = {r["name"]: r["kind"] for r in self.rules if r["kind"]}
         self._path_hits: dict[str, tuple[int, ...]] = {}  # path -> the path rules it matches
+        self._tag_rules: dict[str, list[dict[str, Any]]] = {}  # tag as written -> the rules it names
 
     def path_hits(self, path: str) -> tuple[int, ...]:
         found = self._path_hits.get(path)
@@ -123,21 +131,37 @@ class Labeller:
             self._path_hits[path] = found
         return found
 
+    def tag_rules(self, tag: str) -> list[dict[str, Any]]:
+        """The rules a title tag names: its own, those of its ``/`` pieces ("[CI/Build]"), or, when
+        every one of its words is a known tag, theirs ("[CI Bugfix]", "[EP+DP]"); none: unknown."""
+        found = self._tag_rules.get(tag)
+        if found is None:
+            found = self._tag_rules[tag] = self._rules_of(tag)
+        return found
+
+    def _rules_of(self, tag: str) -> list[dict[str, Any]]:
+        rule = self.by_tag.get(tag_key(tag))
+        if rule is not None:
+            return [rule]
+        if "/" in tag:
+            return [sub for piece in tag.split("/") if (sub := self.by_tag.get(tag_key(piece))) is not None]
+        words = [w for w in _WORDS.split(tag.strip()) if w]
+        if len(words) > 1:
+            subs = [self.by_tag.get(tag_key(w)) for w in words]
+            if all(sub is not None for sub in subs):
+                return [sub for sub in subs if sub is not None]
+        return []
+
     def labels(self, title: str, paths: Sequence[str], parts: TitleParts | None = None) -> list[Label]:
         parts = parts or parse_title(title)
         found: dict[str, Label] = {}
         for tag in parts.tags:
             # a tag may name several labels at once: "[CI/Build]", "[Bugfix][Kernel]" are separate
-            rule = self.by_tag.get(tag.lower())
-            if rule is None and "/" in tag:
-                for piece in tag.split("/"):
-                    sub = self.by_tag.get(piece.strip().lower())
-                    if sub is not None:
-                        found.setdefault(sub["name"], Label(sub["name"], "title-tag"))
-                continue
-            name = rule["name"] if rule else tag_slug(tag)
-            if name:
-                found.setdefault(name, Label(name, "title-tag"))
+            rules = self.tag_rules(tag)
+            names = [rule["name"] for rule in rules] if rules or "/" in tag else [tag_slug(tag)]
+            for name in names:
+                if name:
+                    found.setdefault(name, Label(name, "title-tag"))
         if parts.conventional:
             for rule in self.rules:
                 if parts.conventional in rule["conventional"]:

@@ -46,6 +46,7 @@ class PrFacts:
     labels: list[Label]
     kind: str
     theme_candidates: tuple[str, ...]
+    theme_direct: frozenset[str]  # the candidates matched on a label, the kind or a title word
     words: dict[str, str]
     assistants: list[str]
     is_bot: bool
@@ -140,14 +141,16 @@ class Analyzer:
         labels, kind = self.labels_and_kind(pr, parts, paths)
         source = [p for p in paths if self.path_class(p) == "source"]
         names = [label.name for label in labels]
+        candidates, direct = self.theme_matcher.match(
+            pr.title, self.theme_labels(pr.title, names), source or paths, kind
+        )
         facts = PrFacts(
             pr=pr,
             parts=parts,
             labels=labels,
             kind=kind,
-            theme_candidates=self.theme_matcher.candidates(
-                pr.title, self.theme_labels(pr.title, names), source or paths, kind
-            ),
+            theme_candidates=candidates,
+            theme_direct=direct,
             words=self.theme_matcher.dynamic_words(pr.title),
             assistants=self.assistant_names(pr),
             is_bot=self.is_bot(pr.author, pr.author_email),
@@ -434,6 +437,7 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
             r.facts.theme_candidates,
             r.facts.words,
             r.facts.is_bot,
+            r.facts.theme_direct,
         )
         for r in results
     ]

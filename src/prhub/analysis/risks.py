@@ -3,7 +3,9 @@
 Five tags are computed from the PR's shape (core-path, missing-tests,
 large-change, revert, new-model) with thresholds from ``[risks]``; the others
 come from the ordered ``risk_rules`` (paths, then title), first match per tag
-wins. ``deprecation`` has both: a rule on the title, and a computed check for
+wins; a rule's paths fire on the files other than tests (a change to
+``tests/rocm/`` alone is platform work only when its title says so).
+``deprecation`` has both: a rule on the title, and a computed check for
 deleted files.
 """
 
@@ -144,11 +146,14 @@ class RiskRules:
             text = f"{'删除' if zh else 'deletes'} {_files([f.path for f in deleted], lang)}"
             found["deprecation"] = Risk("deprecation", text, "deleted files")
 
+        # a test file is no evidence of a rule's risk (a test under tests/rocm/ ships nothing to a
+        # ROCm user): path rules look at the other files, and a test-only change is left to the title
+        shipped = [p for p in paths if not self.tests(p)]
         for rule, path_match, title_match in self.rules:
             tag = rule["tag"]
             if tag in found:
                 continue  # first match wins per tag
-            hits = [p for p in paths if path_match(p)]
+            hits = [p for p in shipped if path_match(p)]
             if hits:
                 found[tag] = Risk(tag, _files(hits, lang), path_match.first(hits[0]) or "paths", tuple(hits))
                 continue

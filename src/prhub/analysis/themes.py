@@ -64,6 +64,7 @@ class ThemeInput:
     candidates: tuple[str, ...]  # rule keys in rule order
     words: dict[str, str]  # dynamic family key -> the form written in the title
     is_bot: bool = False
+    direct: frozenset[str] = frozenset()  # the candidates matched on a label, the kind or a title word
 
 
 @dataclass(slots=True)
@@ -151,16 +152,32 @@ class ThemeMatcher:
         ``only``: look at the rules of these keys alone (the answer is the same for them);
         ``limit``: stop after that many (0: all).
         """
+        return self.match(title, labels, paths, kind, only, limit)[0]
+
+    def match(
+        self,
+        title: str,
+        labels: Iterable[str],
+        paths: Sequence[str],
+        kind: str,
+        only: frozenset[str] | None = None,
+        limit: int = 0,
+    ) -> tuple[tuple[str, ...], frozenset[str]]:
+        """``candidates``, and those of them the PR matches on its own words (a label, the kind,
+        a title word) rather than on its files alone: a theme's representatives come from these."""
         label_set = set(labels)
         path_hits: Counter[str] | None = None  # counted on first need: most PRs match on a label or word
         keys: list[str] = []
+        direct: set[str] = set()
         for rule in self.rules:
             if rule.key in keys or (only is not None and rule.key not in only):
                 continue
             hit = bool(rule.labels & label_set) or kind in rule.kinds
             if not hit and rule.words is not None and rule.words.search(title):
                 hit = True
-            if not hit and paths:
+            if hit:
+                direct.add(rule.key)
+            elif paths:
                 if path_hits is None:
                     path_hits = Counter()
                     for p in paths:
@@ -170,7 +187,7 @@ class ThemeMatcher:
                 keys.append(rule.key)
                 if len(keys) == limit:
                     break
-        return tuple(keys)
+        return tuple(keys), frozenset(direct)
 
     def dynamic_words(self, title: str) -> dict[str, str]:
         """Name-like words of a title no rule already covers: family key -> written form."""
@@ -241,7 +258,7 @@ def group(
         prev = [c.get(key, 0) for c in earlier]
         is_dynamic = key not in by_key
         name = forms[key].most_common(1)[0][0] if is_dynamic else by_key[key].name(lang)
-        theme = _theme(key, name, members, options, trend(len(members), prev), prev[0] if prev else 0)
+        theme = _theme(key, name, members, options, trend(len(members), prev), prev[0] if prev else 0, not is_dynamic)
         theme.dynamic = is_dynamic
         themes.append(theme)
     themes.sort(key=lambda t: (-t.count, t.key))
@@ -340,15 +357,25 @@ def _assign(items: Sequence[ThemeInput], lists: Sequence[Sequence[str]], chosen:
 
 
 def _theme(
-    key: str, name: str, members: list[ThemeInput], options: dict[str, Any], trend: str, previous_count: int
+    key: str,
+    name: str,
+    members: list[ThemeInput],
+    options: dict[str, Any],
+    trend: str,
+    previous_count: int,
+    own_words_first: bool = False,
 ) -> Theme:
+    """The theme of ``members``; its representatives are the most important of them, those that
+    match the rule on their own words first when ``own_words_first`` (a PR that is only in the
+    theme because it touches the theme's files, such as a sweeping refactor, comes after)."""
     members = sorted(members, key=lambda i: (-i.importance, i.number))
+    ranked = sorted(members, key=lambda i: key not in i.direct) if own_words_first else members
     authors = Counter(i.author for i in members if not i.is_bot)
     return Theme(
         key=key,
         name=name,
         prs=[i.number for i in members],
-        representative_prs=[i.number for i in members[: options["representatives"]]],
+        representative_prs=[i.number for i in ranked[: options["representatives"]]],
         lead_authors=sorted(authors, key=lambda a: (-authors[a], a))[: options["lead_authors"]],
         trend=trend,
         previous_count=previous_count,
