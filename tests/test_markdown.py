@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 from markdown_it import MarkdownIt
@@ -121,6 +122,19 @@ def test_hostile_titles_names_and_paths_stay_text(lang: str) -> None:
     # every table row keeps its three cells
     for row in re.findall(r"<tr>(.*?)</tr>", html, re.S):
         assert len(re.findall(r"<t[dh]>", row)) == 3
+
+
+@pytest.mark.parametrize("start", ["#", "# Heading", "> quote", "- item", "+ item", "=", "1. item", "2) item"])
+def test_text_that_starts_a_line_opens_no_block(start: str) -> None:
+    # a recommendation or title that would begin a list item's line with block markup
+    ctx = load("busy", "en")
+    ctx["recommendations"] = [{"kind": "unknown-kind", "prs": [], "text": start}]
+    ctx["sections"] = {}
+    html = to_html(render_markdown(ctx))
+    assert html.count("<h1>") == 1 and "<blockquote>" not in html
+    items = re.findall(r"<li>(.*?)</li>", html.split("<h2>Follow-up recommendations</h2>", 1)[1], re.S)
+    assert items and unescape(items[0]).strip() == start, items  # the text itself, shown as text
+    assert "<ol" not in html and "<ul>\n<li><ul>" not in html
 
 
 def test_code_span_fence_outgrows_backticks_inside() -> None:
