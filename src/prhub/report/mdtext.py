@@ -15,8 +15,9 @@ import re
 # characters that open links, images, HTML, code, emphasis, strikethrough, tables, entities
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
 _SPACE = re.compile(r"\s+")
-# what opens a new block at the start of a line: heading, quote, list item, setext underline
-_BLOCK_START = re.compile(r"^(#|>|[-+=]|\d{1,9}[.)])")
+# what opens a new block at the start of a line: a heading or list marker (then a space or
+# the end), or a line of = or - (a setext underline); ">" is already escaped as special
+_BLOCK_START = re.compile(r"^(?:#{1,6}|[-+]|\d{1,9}[.)])(?=\s|$)|^[=-]+$")
 _SAFE_URL = re.compile(r"^https?://[^\s()<>\[\]`\"'\\]+$")
 
 
@@ -28,7 +29,7 @@ def one_line(value: object) -> str:
 def text(value: object) -> str:
     """Inline text with every markup character escaped, also where it starts a line."""
     escaped = _SPECIAL.sub(r"\\\1", one_line(value))
-    return _BLOCK_START.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], escaped)
+    return _BLOCK_START.sub(lambda m: m[0][:-1] + "\\" + m[0][-1], escaped, count=1)
 
 
 def cell(markdown: str) -> str:
