@@ -212,7 +212,7 @@ class Analyzer:
                 labels, kind = self.labels_and_kind(pr, parts, paths)
                 source = [p for p in paths if self.path_class(p) == "source"]
                 names = self.theme_labels(pr.title, [label.name for label in labels])
-                counts.update(self.theme_matcher.candidates(pr.title, names, source or paths, kind, rule_keys, 1))
+                counts.update(self.theme_matcher.match(pr.title, names, source or paths, kind, rule_keys, 1)[0])
         return counts
 
     def label_counts(self, prs: Iterable[StoredPr]) -> Counter[str]:

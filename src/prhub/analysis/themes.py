@@ -138,22 +138,6 @@ class ThemeMatcher:
             self._covered[word] = found
         return found
 
-    def candidates(
-        self,
-        title: str,
-        labels: Iterable[str],
-        paths: Sequence[str],
-        kind: str,
-        only: frozenset[str] | None = None,
-        limit: int = 0,
-    ) -> tuple[str, ...]:
-        """The rules a PR matches, in rule order: a label, its kind, a title word, or half its files.
-
-        ``only``: look at the rules of these keys alone (the answer is the same for them);
-        ``limit``: stop after that many (0: all).
-        """
-        return self.match(title, labels, paths, kind, only, limit)[0]
-
     def match(
         self,
         title: str,
@@ -163,8 +147,13 @@ class ThemeMatcher:
         only: frozenset[str] | None = None,
         limit: int = 0,
     ) -> tuple[tuple[str, ...], frozenset[str]]:
-        """``candidates``, and those of them the PR matches on its own words (a label, the kind,
-        a title word) rather than on its files alone: a theme's representatives come from these."""
+        """The rules a PR matches, in rule order (a label, its kind, a title word, or half its files),
+        and those of them it matches on its own words rather than on its files alone: a theme's
+        representatives come from these.
+
+        ``only``: look at the rules of these keys alone (the answer is the same for them);
+        ``limit``: stop after that many (0: all).
+        """
         label_set = set(labels)
         path_hits: Counter[str] | None = None  # counted on first need: most PRs match on a label or word
         keys: list[str] = []
