@@ -179,10 +179,14 @@ class ReportService:
         return str(row[0] or "")
 
     # -- reports --------------------------------------------------------------------------------------
+    def _key(self, repo: Repository, period: Period, lang: str) -> str:
+        """A report's cache key: the data state is in it, so a sync makes every older entry unreachable."""
+        return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}"
+
     def report(self, repo: Repository, period: Period, lang: str) -> CachedReport:
         if period.end - period.start > timedelta(days=MAX_PERIOD_DAYS):
             raise NotFoundError(f"period {period.slug} is longer than {MAX_PERIOD_DAYS} days")
-        key = f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}"
+        key = self._key(repo, period, lang)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
@@ -210,7 +214,7 @@ class ReportService:
 
     def cached(self, repo: Repository, period: Period, lang: str) -> CachedReport | None:
         """The report when it is already built for the current data, without building it."""
-        key = f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}"
+        key = self._key(repo, period, lang)
         with self._lock:
             return self._cache.get(key)
 
