@@ -12,7 +12,7 @@ from prhub.analysis.risks import RiskRules
 from prhub.config import default_settings
 from prhub.store.queries import PrFile, StoredPr
 
-SETTINGS = default_settings()
+SETTINGS = default_settings("vllm-project/vllm")  # the vllm preset, matched by slug
 
 
 def pr(number: int, title: str, files: list[PrFile], author: str = "alice", co: list | None = None) -> StoredPr:

@@ -75,3 +75,47 @@ def test_default_rules_can_be_switched_off() -> None:
     settings = from_dict({"default_rules": False, "theme_rules": [{"key": "all", "kinds": ["fix"]}]})
     assert [r["key"] for r in settings.theme_rules] == ["all"]
     assert settings.theme_rules[0]["name_en"] == "all" and not settings.label_rules
+
+
+def test_shipped_defaults_know_no_project_and_the_vllm_preset_matches_by_slug(tmp_path: Path) -> None:
+    generic = load(None, tmp_path, slug="pallets/flask")
+    assert generic.preset is None
+    words = {tag for rule in generic.label_rules for tag in rule["title_tags"]}
+    assert "rocm" not in words and "moe" not in words and "bugfix" in words
+    assert not any("vllm" in glob for rule in generic.risk_rules for glob in rule["paths"])
+
+    vllm = load(None, tmp_path, slug="vLLM-Project/vllm")  # any case
+    assert vllm.preset == "vllm"
+    assert {"moe", "rocm", "kv-cache"} <= {rule["key"] for rule in vllm.theme_rules}
+    assert "vllm-agent*" in vllm["bots"] and "dependabot*" in vllm["bots"]  # the preset adds to the list
+    assert vllm.origin("bots") == "default + preset:vllm" and vllm.origin("language") == "default"
+    # the preset's rules come before the defaults', which still follow
+    assert vllm.rule_origins["theme_rules"][0] == "preset:vllm" and vllm.rule_origins["theme_rules"][-1] == "default"
+    assert vllm.theme_rules[-len(generic.theme_rules) :] == generic.theme_rules
+
+
+def test_preset_is_named_or_refused_in_prhub_toml(tmp_path: Path) -> None:
+    (tmp_path / "prhub.toml").write_text('preset = "none"\nlanguage = "zh"\n', encoding="utf-8")
+    opted_out = load(None, tmp_path, slug="vllm-project/vllm")
+    assert opted_out.preset is None and opted_out.language == "zh"
+    assert opted_out.origin("language") == str(tmp_path / "prhub.toml")
+
+    (tmp_path / "prhub.toml").write_text('preset = "vllm"\n', encoding="utf-8")
+    named = load(None, tmp_path, slug="someone/fork")
+    assert named.preset == "vllm" and any(rule["name"] == "rocm" for rule in named.label_rules)
+
+    (tmp_path / "prhub.toml").write_text('preset = "vlm"\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load(None, tmp_path)
+    assert "unknown preset 'vlm' (one of: auto, none, vllm)" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_user_list_replaces_what_the_preset_added() -> None:
+    settings = from_dict({"bots": ["ci-robot"]}, None, "vllm-project/vllm")
+    assert settings["bots"] == ["ci-robot"] and settings.origin("bots") == "settings"
+    assert settings.preset == "vllm"  # the preset's rules stay
+
+
+def test_default_rules_off_keeps_the_preset_rules() -> None:
+    settings = from_dict({"default_rules": False}, None, "vllm-project/vllm")
+    assert settings.rule_origins["theme_rules"] and set(settings.rule_origins["theme_rules"]) == {"preset:vllm"}

@@ -219,7 +219,7 @@ def report(
     with open_store(db) as store:
         with progress_bar("syncing") as on_progress:
             slug, root = resolve_repo(store, repo, on_progress)
-        settings = load_settings(config, root)
+        settings = load_settings(config, root, slug)
         zone_name = tz or settings.timezone
         language = lang or settings.language
         if every:

@@ -92,7 +92,7 @@ class Analyzer:
         self.labeller = Labeller(settings.label_rules)
         self.risk_rules = risks.RiskRules(settings)
         self.theme_rules = themes.compile_rules(settings.theme_rules)
-        self.theme_matcher = themes.ThemeMatcher(self.theme_rules)
+        self.theme_matcher = themes.ThemeMatcher(self.theme_rules, settings["themes"]["stop_words"])
         self._path_class: dict[str, str] = {}
         self.bots = _name_pattern(settings["bots"])
         self.assistants = [(a["name"], _name_pattern(a["match"])) for a in settings["ai_assistants"]]

@@ -7,7 +7,7 @@ plus "dynamic" themes: name-like words shared by several PRs of the period
 period's themes are chosen greedily by how many still-unassigned PRs each
 covers, times the rule's weight (broad ones such as "Bug fixes" count half), then each PR goes to its
 first candidate among the chosen. Keys are stable across periods
-(``moe``, ``w-gemma4``) so trends compare like with like: an earlier period's
+(``docs``, ``w-gemma4``) so trends compare like with like: an earlier period's
 count is what the period's chosen themes would hold of its PRs, by the same
 first-candidate rule, so "27 PRs, up from 21" compares like with like.
 """
@@ -26,16 +26,6 @@ from prhub.analysis.paths import PathMatcher, matcher
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*")
 _FAMILY = re.compile(r"[a-z]+\d*")
 _VERSION_ONLY = re.compile(r"^(v\d+|\d+[a-z]?|[a-z]\d{0,2}|sm\d+|w\d+a\d+)$")
-# Name-like words that are not themes: vocabulary of every week, hardware, formats.
-_STOP = frozenset(
-    """
-    cuda gpu gpus cpu api apis llm llms hf pr prs ut uts e2e bf16 fp16 fp32 oom json yaml pytorch torch
-    vllm nvidia python cli url http grpc io ops op cpp c++ sm v0 v1 v2 v3 bugfix misc doc docs ci mypy
-    ruff todo nan inf easy non fsm ids id lora rocm amd mrv2 kv dp tp ep pp rl ux qa init fix add new env vars tpu
-    xpu hpu npu moe mla mtp gdn fa fa2 fa3 fa4 gemm fp8 fp4 int8 int4 nvfp4 mxfp4 mxfp8 h100 h200 b200
-    a100 gb200 gb300 mi300 mi325 mi355 readme 2n 3n 4n 1n dsv3 dsv4 ds pd hma ir ar
-    """.split()  # noqa: SIM905 - a word list reads best as words
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +90,10 @@ def compile_rules(rules: Sequence[dict[str, Any]]) -> list[ThemeRule]:
 class ThemeMatcher:
     """The compiled rules with per-path and per-word caches (paths repeat across PRs)."""
 
-    def __init__(self, rules: Sequence[ThemeRule]) -> None:
+    def __init__(self, rules: Sequence[ThemeRule], stop_words: Iterable[str] = ()) -> None:
         self.rules = list(rules)
+        # name-like words that are not themes (``[themes] stop_words``): the vocabulary of every week
+        self.stop = frozenset(word.lower() for word in stop_words)
         self.keys = frozenset(r.key for r in self.rules)
         globs: dict[str, list[str]] = {}
         for r in self.rules:
@@ -186,13 +178,13 @@ class ThemeMatcher:
                 continue
             lower = word.lower()
             looks_named = any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])
-            if not looks_named or lower in _STOP:
+            if not looks_named or lower in self.stop:
                 continue
             family = _FAMILY.match(lower)
             if not family or len(family.group(0)) < 3:
                 continue
             key = family.group(0)
-            if key in _STOP or _VERSION_ONLY.match(key) or self.covered(word):
+            if key in self.stop or _VERSION_ONLY.match(key) or self.covered(word):
                 continue
             found.setdefault(f"w-{key}", word)
         return found

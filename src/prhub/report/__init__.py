@@ -1,8 +1,8 @@
 """The Python API of reports: the functions the CLI and the website call.
 
 from prhub.report import build_context, iter_contexts
-ctx = build_context(store, "vllm-project/vllm", week("2026-W15"), lang="zh")
-for ctx in iter_contexts(store, "vllm-project/vllm", kind="week"):
+ctx = build_context(store, "pallets/flask", week("2026-W15"), lang="zh")
+for ctx in iter_contexts(store, "pallets/flask", kind="week"):
     ...
 """
 

@@ -41,7 +41,7 @@ def build_context(
 ) -> dict[str, Any]:
     """The context of one report, read from the store with a few bounded queries."""
     _check_lang(lang)
-    settings = settings or default_settings()
+    settings = settings or default_settings(slug)
     repo = store.repository(slug)
     since, until = pipeline.span_needed(period, settings)
     source = pipeline.StoreSource(store, repo, since, until)
@@ -64,7 +64,7 @@ def iter_contexts(
     same as ``build_context`` would give one by one.
     """
     _check_lang(lang)
-    settings = settings or default_settings()
+    settings = settings or default_settings(slug)
     repo = store.repository(slug)
     source = pipeline.MemorySource(store, repo)
     analyzer = Analyzer(settings)

@@ -93,7 +93,7 @@ class ReportService:
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
         self._stores: list[Store] = []
-        self._listing_rules: _ListingRules | None = None
+        self._listing_rules: dict[str, _ListingRules] = {}  # slug -> its rules
         self._weeks: dict[str, tuple[str, list[WeekSummary]]] = {}  # slug -> (sync state, weeks)
 
     # -- connections ------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ class ReportService:
                FROM pull_requests WHERE repo_id = ? ORDER BY monday DESC""",
             (repo.id,),
         ).fetchall()
-        rules = self._rules()
+        rules = self._rules(repo.slug)
         weeks: list[WeekSummary] = []
         for monday, group in itertools.groupby(rows, key=lambda row: row[0]):
             prs = list(group)
@@ -164,10 +164,11 @@ class ReportService:
             self._weeks[repo.slug] = (state, weeks)
         return weeks
 
-    def _rules(self) -> _ListingRules:
-        if self._listing_rules is None:
-            self._listing_rules = _ListingRules(default_settings())
-        return self._listing_rules
+    def _rules(self, slug: str) -> _ListingRules:
+        found = self._listing_rules.get(slug)
+        if found is None:
+            found = self._listing_rules[slug] = _ListingRules(default_settings(slug))
+        return found
 
     def state(self, repo: Repository) -> str:
         """Changes whenever a sync moves any branch of the repository."""
@@ -220,7 +221,7 @@ class ReportService:
 
 
 class _ListingRules:
-    """The analysis rules the listing needs: who is a bot, what is a revert (the default settings, as reports)."""
+    """What the listing needs of the rules: who is a bot, what is a revert (the repository's settings, as reports)."""
 
     def __init__(self, settings: Settings) -> None:
         self.analyzer = Analyzer(settings)
