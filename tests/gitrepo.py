@@ -143,6 +143,41 @@ class ScriptedRepo:
         self.git("update-ref", "HEAD", sha)  # through the symbolic ref: the checked-out branch moves
         return sha
 
+    def merge(
+        self,
+        message: BytesOrStr,
+        *others: str,
+        author: Who = FORGE,
+        committer: Who | None = None,
+        at: int | None = None,
+    ) -> str:
+        """A merge of ``others`` (shas) into the checked-out branch, with the work tree as its tree.
+
+        The first parent is HEAD; git's merge machinery is not run, so a test states the
+        merged tree itself (write the branches' files first) and any number of parents.
+        """
+        committer = committer or author
+        if at is None:
+            at = self.clock
+            self.clock += 60
+        self.git("add", "-A")
+        tree = self.git("write-tree")
+        lines = [b"tree " + tree.encode()]
+        lines += [b"parent " + p.encode() for p in (self.head(), *others)]
+        lines.append(b"author %s <%s> %d +0000" % (_b(author.name), _b(author.email), at))
+        lines.append(b"committer %s <%s> %d +0000" % (_b(committer.name), _b(committer.email), at))
+        sha = self.git("hash-object", "-t", "commit", "-w", "--stdin", input=b"\n".join(lines) + b"\n\n" + _b(message))
+        self.git("update-ref", "HEAD", sha)
+        return sha
+
+    def checkout(self, branch: str, *, create_at: str | None = None) -> None:
+        """Switch to ``branch`` (created at ``create_at`` when given), keeping no stray files."""
+        if create_at is not None:
+            self.git("checkout", "-q", "-f", "-b", branch, create_at)
+        else:
+            self.git("checkout", "-q", "-f", branch)
+        self.git("clean", "-q", "-fdx")
+
     def pr_branch(self, name: str) -> None:
         """Start a topic branch at the current commit."""
         self.git("checkout", "-q", "-b", name)

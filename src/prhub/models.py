@@ -43,6 +43,9 @@ class Commit:
     message: str
     message_raw: bytes | None = None  # the message's bytes, kept only when they are not valid UTF-8
     files: tuple[FileChange, ...] = field(default_factory=tuple)
+    # what could not be read as git wrote it: "bad-date" (a time missing or out of range, another
+    # stands in), "bad-tz" (a malformed offset, stored as UTC), "bad-pr-number" (set by the sync)
+    flags: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import re
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from prhub.analysis.prs import PrRef, RevertRef, pr_ref, revert_ref, trailers
+from prhub.analysis.merges import NestedPr, Side, sides
+from prhub.analysis.prs import PrRef, RevertRef, bad_number, merged_branch, pr_refs, revert_ref, trailers
 from prhub.errors import UsageError
 from prhub.models import Commit, Identity
 from prhub.sources.git import GitRepo
@@ -62,6 +64,8 @@ class SyncResult:
     rewritten_from: str | None = None  # the old head, when the branch was force-pushed
     seconds: float = 0.0
     totals: dict[str, int] = field(default_factory=dict)
+    flagged: dict[str, int] = field(default_factory=dict)  # flag -> commits stored with it (bad date, zone, number)
+    merged_in: int = 0  # new PRs that were merged on another branch and brought in by a merge
 
 
 def sync(
@@ -105,6 +109,8 @@ def sync(
             progress(done, total)
         result.new_commits = done
         result.new_prs = writer.new_prs
+        result.flagged = dict(writer.flagged)
+        result.merged_in = writer.merged_in
 
     result.totals = store.counts(repo.id)
     result.seconds = time.perf_counter() - started
@@ -133,9 +139,12 @@ class _BatchWriter:
         self.pending: list[Commit] = []
         self.people: dict[tuple[str, str], int] = {}
         self.new_prs = 0
+        self.flagged: Counter[str] = Counter()  # flag -> commits stored with it
+        self.merged_in = 0  # PRs found on other branches that merges brought in
         # commits with one committer and one commit time and no number: a rebase merge in progress
         self.run_key: tuple[str, int] | None = None
         self.run: list[str] = []
+        self.last_time = 0  # the previous commit's time: stands in for a commit with no readable one
         if seq:
             last = store.execute(
                 """SELECT c.sha, c.committer_email, c.committed_at, c.pr_number FROM branch_commits b
@@ -143,6 +152,8 @@ class _BatchWriter:
                    WHERE b.repo_id = ? AND b.branch = ? AND b.seq = ?""",
                 (repo_id, branch, seq),
             ).fetchone()
+            if last:
+                self.last_time = last[2]
             if last and last[3] is None:
                 self.run_key = (last[1], last[2])
                 self.run = store.commits_in_rebase_run(repo_id, last[1], last[2])
@@ -150,19 +161,34 @@ class _BatchWriter:
     def add(self, commit: Commit) -> None:
         self.pending.append(commit)
 
+    def _checked(self, commit: Commit, on_branch: bool = True) -> tuple[Commit, list[PrRef]]:
+        """The commit with its dates made usable, and the PRs it landed; what was wrong is flagged."""
+        refs = pr_refs(commit.message, commit.sha)
+        flags = commit.flags
+        if not refs and bad_number(commit.message):
+            flags = (*flags, "bad-pr-number")
+        if "bad-date" in flags and commit.committed_at == 0 and self.last_time:
+            commit = replace(commit, authored_at=self.last_time, committed_at=self.last_time)
+        if flags is not commit.flags:
+            commit = replace(commit, flags=flags)
+        self.flagged.update(flags)
+        if on_branch:
+            self.last_time = commit.committed_at
+        return commit, refs
+
     def flush(self) -> None:
         if not self.pending:
             return
         batch, self.pending = self.pending, []
-        merges = [c.parents[1] for c in batch if c.is_merge]
-        merge_authors = self.git.author_of(merges) if merges else {}
+        merged = self._sides(batch)
         commit_rows, branch_rows, file_rows, trailer_rows, pr_rows = [], [], [], [], []
         rebase_links: list[tuple[int, list[str]]] = []
         reverts: list[tuple[str, int | None, RevertRef, int]] = []  # (sha, its PR, what it reverts, when)
         with self.store.transaction():
             for commit in batch:
                 self.seq += 1
-                ref = pr_ref(commit.message)
+                commit, refs = self._checked(commit)
+                ref = refs[0] if refs else None
                 revert = revert_ref(commit.message)
                 author_id = self.store.person_id(commit.author_mapped.name, commit.author_mapped.email, self.people)
                 commit_rows.append(_commit_row(self.repo_id, commit, author_id, ref, revert))
@@ -175,40 +201,111 @@ class _BatchWriter:
                 if revert:
                     reverts.append((commit.sha, ref.number if ref else None, revert, commit.committed_at))
                 key = (commit.committer.email, commit.committed_at)
-                kind = ref.kind if ref else None
-                if ref and ref.kind == "squash" and self.run and key == self.run_key:
+                rebase = False
+                if ref and ref.kind == "squash" and self.run and key == self.run_key and not commit.is_merge:
                     rebase_links.append((ref.number, self.run))
-                    kind = "rebase"
+                    rebase = True
+                for r in refs:
+                    kind = "rebase" if rebase else "merge" if r.kind == "squash" and commit.is_merge else r.kind
+                    author = self._author(commit, r, merged)
+                    pr_rows.append(_pr_row(self.repo_id, commit, r, kind, author, revert, self.branch))
                 if ref:
-                    author: Identity = commit.author_mapped
-                    if ref.kind == "merge" and commit.is_merge:
-                        author = merge_authors.get(commit.parents[1], author)
-                    pr_rows.append(_pr_row(self.repo_id, commit, ref, kind, author, revert))
                     self.run, self.run_key = [], None
                 elif key == self.run_key:
                     self.run.append(commit.sha)
                 else:
                     self.run, self.run_key = [commit.sha], key
             self._write(commit_rows, branch_rows, file_rows, trailer_rows, pr_rows, rebase_links)
+            self._write_merged_in(batch, merged)
             for sha, number, revert, at in reverts:
                 self._link_revert(sha, number, revert, at)
             self.store.set_cursor(self.repo_id, self.branch, batch[-1].sha, self.seq)
         self.new_prs += len(pr_rows)
 
+    def _author(self, commit: Commit, ref: PrRef, merged: dict[tuple[str, int], Side]) -> Identity:
+        """Whoever wrote the PR: the main author of the branch a merge brought in, never the merger."""
+        if commit.is_merge:
+            side = merged.get((commit.sha, ref.parent))
+            if side is not None and side.author is not None:
+                return side.author
+        if ref.login and (commit.is_merge or ref.kind == "bors"):
+            return Identity(ref.login, "")
+        return commit.author_mapped
+
+    def _sides(self, batch: list[Commit]) -> dict[tuple[str, int], Side]:
+        """What each merge of the batch brought in, from one git process (none without merges)."""
+        heads = [p for c in batch if c.is_merge for p in c.parents[1:]]
+        if not heads:
+            return {}
+        graph = self.git.graph(heads, batch[0].parents[:1])
+        return sides(batch, graph)
+
+    def _write_merged_in(self, batch: list[Commit], merged: dict[tuple[str, int], Side]) -> None:
+        """Store the PRs merged on another branch that this batch's merges brought in.
+
+        A side counts only when its branch grew from this one: its chain starts on
+        this branch or on a branch merged in before. A subtree or an unrelated
+        history (a root of its own) brings its own project's numbers, not PRs of this one.
+        """
+        if not merged:
+            return
+        seq_of = {c.sha: self.seq - len(batch) + i for i, c in enumerate(batch, start=1)}
+        known = set(seq_of)
+        nested: dict[str, tuple[NestedPr, str | None]] = {}
+        chain_rows: list[tuple[int, str, int, str]] = []
+        for commit in batch:
+            for k in range(1, len(commit.parents)):
+                side = merged.get((commit.sha, k))
+                if side is None or not side.chain:
+                    continue
+                base = side.chain_base
+                if base is None or not (base in known or self.store.on_branch(self.repo_id, self.branch, base)):
+                    continue
+                known.update(side.chain)
+                chain_rows.extend((self.repo_id, self.branch, seq_of[commit.sha], sha) for sha in side.chain)
+                name = merged_branch(commit.message)
+                for found in side.prs:
+                    nested[found.commit.sha] = (found, name)
+        self.store.add_side_commits(chain_rows)
+        if not nested:
+            return
+        numbers = [r.number for found, _ in nested.values() for r in found.refs]
+        taken = self.store.pr_numbers_present(self.repo_id, numbers)
+        commit_rows, file_rows, trailer_rows, pr_rows = [], [], [], []
+        for commit in self.git.commits(list(nested)):
+            found, name = nested[commit.sha]
+            refs = [r for r in found.refs if r.number not in taken]
+            if not refs:
+                continue
+            taken.update(r.number for r in refs)
+            commit, _ = self._checked(commit, on_branch=False)
+            author_id = self.store.person_id(commit.author_mapped.name, commit.author_mapped.email, self.people)
+            commit_rows.append(_commit_row(self.repo_id, commit, author_id, refs[0], None))
+            file_rows.extend(_file_rows(self.repo_id, commit))
+            trailer_rows.extend(
+                (self.repo_id, commit.sha, i, t.key, t.name, t.email) for i, t in enumerate(trailers(commit.message))
+            )
+            for r in refs:
+                base = self.branch if r.kind == "rollup" or name is None else name
+                pr_rows.append(_pr_row(self.repo_id, commit, r, r.kind, found.author, None, base))
+        self.store.write_merged_in(commit_rows, file_rows, trailer_rows, pr_rows)
+        self.merged_in += len(pr_rows)
+        self.new_prs += len(pr_rows)
+
     def _write(self, commits, branches, files, trailer_rows, prs, rebase_links) -> None:  # noqa: ANN001
         s = self.store
-        s.executemany(f"INSERT OR REPLACE INTO commits VALUES ({_marks(22)})", commits)
+        s.executemany(f"INSERT OR REPLACE INTO commits VALUES ({_marks(23)})", commits)
         s.executemany("INSERT OR REPLACE INTO branch_commits VALUES (?, ?, ?, ?)", branches)
         s.executemany(f"INSERT OR REPLACE INTO file_changes VALUES ({_marks(10)})", files)
         s.executemany("INSERT OR REPLACE INTO trailers VALUES (?, ?, ?, ?, ?, ?)", trailer_rows)
         s.executemany(
-            f"""INSERT INTO pull_requests VALUES ({_marks(13)})
+            f"""INSERT INTO pull_requests VALUES ({_marks(14)})
                 ON CONFLICT (repo_id, number) DO UPDATE SET title = excluded.title,
                   author_name = excluded.author_name, author_email = excluded.author_email,
                   merged_at = excluded.merged_at, merged_tz = excluded.merged_tz,
                   merge_sha = excluded.merge_sha, merge_kind = excluded.merge_kind,
                   head_ref = excluded.head_ref, reverts_sha = excluded.reverts_sha,
-                  reverts_pr = excluded.reverts_pr""",
+                  reverts_pr = excluded.reverts_pr, base_branch = excluded.base_branch""",
             prs,
         )
         for number, shas in rebase_links:
@@ -260,7 +357,7 @@ def _commit_row(repo_id: int, c: Commit, author_id: int, ref: PrRef | None, reve
         c.subject, c.message, c.message_raw,
         ref.number if ref else None, revert.sha if revert else None,
         len(c.files), sum(f.additions or 0 for f in c.files), sum(f.deletions or 0 for f in c.files),
-        c.author.raw, c.committer.raw,
+        c.author.raw, c.committer.raw, ",".join(c.flags) or None,
     )  # fmt: skip
 
 
@@ -272,12 +369,14 @@ def _file_rows(repo_id: int, c: Commit) -> list[tuple]:
     ]
 
 
-def _pr_row(repo_id: int, c: Commit, ref: PrRef, kind: str | None, author: Identity, revert: RevertRef | None) -> tuple:
+def _pr_row(
+    repo_id: int, c: Commit, ref: PrRef, kind: str, author: Identity, revert: RevertRef | None, base: str | None
+) -> tuple:
     """A ``pull_requests`` row, in the table's column order."""
     return (
         repo_id, ref.number, ref.title, author.name, author.email,
         c.committed_at, c.committer_tz, c.sha, kind, ref.head_ref,
-        revert.sha if revert else None, revert.pr_number if revert else None, "git",
+        revert.sha if revert else None, revert.pr_number if revert else None, "git", base,
     )  # fmt: skip
 
 

@@ -13,6 +13,7 @@ import queue
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from prhub.errors import GitError
@@ -32,8 +33,13 @@ _QUEUED_CHUNKS = 64  # at most this many chunks wait between git and the parser
 _GATHER = 256 << 10
 
 
-def log_command(rev_range: str) -> list[str]:
-    """The one git command a sync runs (oldest commit first, first parent only)."""
+def log_command(rev_range: str | None) -> list[str]:
+    """The one git command a sync runs (oldest commit first, first parent only).
+
+    Without a range it reads the commits named on stdin, each with its first-parent diff
+    (the merges of another branch that the synced branch merged in).
+    """
+    walk = ["--first-parent", "--reverse"] if rev_range else ["--no-walk=unsorted", "--stdin"]
     return [
         "git",
         "-c",
@@ -41,9 +47,8 @@ def log_command(rev_range: str) -> list[str]:
         "-c",
         "diff.renameLimit=10000",
         "log",
-        "--first-parent",
+        *walk,
         "--diff-merges=first-parent",
-        "--reverse",
         "-z",
         "--raw",
         "--numstat",
@@ -54,9 +59,47 @@ def log_command(rev_range: str) -> list[str]:
         "--no-textconv",
         "--use-mailmap",
         f"--format={LOG_FORMAT}",
-        rev_range,
+        *([rev_range] if rev_range else []),
         "--",
     ]
+
+
+# the commit graph of what merges bring in: no diffs, so it costs git little
+_GRAPH_FORMAT = "%x1e%H%x00%P%x00%aN%x00%aE%x00%at%x00%cE%x00%ct%x00%B"
+
+
+@dataclass(frozen=True, slots=True)
+class GraphCommit:
+    """A commit that a merge brought in: enough to find its author and the PRs among them."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author: Identity  # after .mailmap
+    authored_at: int
+    committer_email: str
+    committed_at: int
+    message: str
+
+
+def parse_graph(data: bytes) -> dict[str, GraphCommit]:
+    """Parse ``git log --format=_GRAPH_FORMAT`` output (newest first, as git wrote it)."""
+    found: dict[str, GraphCommit] = {}
+    for record in data.split(b"\x1e")[1:]:
+        fields = record.split(b"\0", 7)
+        if len(fields) != 8:
+            continue
+        sha = fields[0].decode("ascii", "replace")
+        authored, committed = _time(fields[4]), _time(fields[6])
+        found[sha] = GraphCommit(
+            sha,
+            tuple(p.decode("ascii", "replace") for p in fields[1].split()),
+            _identity(fields[2], fields[3]),
+            authored if authored is not None else committed or 0,
+            fields[5].decode("utf-8", "replace"),
+            committed if committed is not None else authored or 0,
+            _text(fields[7])[0],
+        )
+    return found
 
 
 def _text(raw: bytes) -> tuple[str, bytes | None]:
@@ -75,11 +118,30 @@ def _identity(name: bytes, email: bytes) -> Identity:
     return Identity(text_name, text_email, raw)
 
 
-def _tz_minutes(iso_like: bytes) -> int:
-    """Offset of ``2026-04-19 15:37:53 -0700`` in minutes (-420)."""
+# the latest time a commit may carry: later ones (and years past 9999) are flagged, so that
+# every week and month around a stored time is a valid date
+MAX_TIME = 253402041600 - 32 * 86400  # 9999-11-20 00:00 UTC
+_MAX_TZ = 18 * 60  # the widest offset Python's datetime (and any real zone) allows
+
+
+def _tz_minutes(iso_like: bytes) -> int | None:
+    """Offset of ``2026-04-19 15:37:53 -0700`` in minutes (-420); None when malformed or out of range."""
     off = iso_like.rsplit(b" ", 1)[-1]
-    sign = -1 if off[:1] == b"-" else 1
-    return sign * (int(off[1:3]) * 60 + int(off[3:5]))
+    if len(off) != 5 or off[:1] not in (b"+", b"-") or not off[1:].isdigit():
+        return None
+    hours, minutes = int(off[1:3]), int(off[3:5])
+    total = hours * 60 + minutes
+    if minutes >= 60 or total >= _MAX_TZ:
+        return None
+    return -total if off[:1] == b"-" else total
+
+
+def _time(raw: bytes) -> int | None:
+    """Unix seconds, or None when missing, negative or beyond MAX_TIME."""
+    if not raw.isdigit() or len(raw) > 12:
+        return None
+    value = int(raw)
+    return value if value <= MAX_TIME else None
 
 
 def _count(raw: bytes) -> int | None:
@@ -196,19 +258,29 @@ class LogParser:
                 )
             )
         message, message_raw = _text(h[12])
+        flags: list[str] = []
+        authored_at, committed_at = _time(h[6]), _time(h[10])
+        if authored_at is None or committed_at is None:
+            flags.append("bad-date")  # the other time stands in; with neither, the sync uses the previous commit's
+            authored_at = authored_at if authored_at is not None else committed_at
+            committed_at = committed_at if committed_at is not None else authored_at
+        author_tz, committer_tz = _tz_minutes(h[7]), _tz_minutes(h[11])
+        if author_tz is None or committer_tz is None:
+            flags.append("bad-tz")  # stored as UTC
         commit = Commit(
             sha=h[0].decode("ascii"),
             parents=tuple(p.decode("ascii") for p in h[1].split()),
             author=_identity(h[2], h[3]),
             author_mapped=_identity(h[4], h[5]),
-            authored_at=int(h[6]),
-            author_tz=_tz_minutes(h[7]),
+            authored_at=authored_at if authored_at is not None else 0,
+            author_tz=author_tz or 0,
             committer=_identity(h[8], h[9]),
-            committed_at=int(h[10]),
-            committer_tz=_tz_minutes(h[11]),
+            committed_at=committed_at if committed_at is not None else 0,
+            committer_tz=committer_tz or 0,
             message=message,
             message_raw=message_raw,
             files=tuple(files),
+            flags=tuple(flags),
         )
         self._header, self._raw, self._stats = [], [], []
         return commit
@@ -305,26 +377,28 @@ class GitRepo:
     def first_parent_shas(self, head: str) -> list[str]:
         return (self._run("rev-list", "--first-parent", head) or "").split()
 
-    def author_of(self, shas: list[str]) -> dict[str, Identity]:
-        """Authors (after .mailmap) of the given commits, in one git process."""
-        if not shas:
-            return {}
+    def graph(self, heads: Iterable[str], exclude: Iterable[str]) -> dict[str, GraphCommit]:
+        """The commits reachable from ``heads`` and not from ``exclude``, without diffs, in one git process."""
+        wanted = "".join(f"{sha}\n" for sha in heads) + "".join(f"^{sha}\n" for sha in exclude)
         proc = subprocess.run(
-            ["git", "log", "--no-walk=unsorted", "--stdin", "--use-mailmap", "--format=%H%x00%aN%x00%aE%x00"],
+            ["git", "log", "--stdin", "--use-mailmap", "--no-color", f"--format={_GRAPH_FORMAT}"],
             cwd=self.path,
             env=self._env,
             capture_output=True,
-            input="\n".join(shas).encode(),
+            input=wanted.encode("ascii"),
         )
-        fields = proc.stdout.split(b"\0")
-        found = {}
-        for i in range(0, len(fields) - 2, 3):
-            sha = fields[i].strip().decode("ascii", "replace")
-            found[sha] = _identity(fields[i + 1], fields[i + 2])
-        return found
+        if proc.returncode != 0:
+            err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git log failed: {err[-1] if err else 'exit ' + str(proc.returncode)}")
+        return parse_graph(proc.stdout)
 
-    def log(self, rev_range: str) -> Iterator[Commit]:
-        """Stream the first-parent commits of ``rev_range``, oldest first.
+    def commits(self, shas: list[str]) -> Iterator[Commit]:
+        """The named commits, each with its first-parent diff, in the order given."""
+        if shas:
+            yield from self.log(None, stdin="".join(f"{sha}\n" for sha in shas).encode("ascii"))
+
+    def log(self, rev_range: str | None, stdin: bytes | None = None) -> Iterator[Commit]:
+        """Stream the first-parent commits of ``rev_range``, oldest first (or the commits ``stdin`` names).
 
         A reader thread drains git's stdout into a bounded queue so git never
         waits while the caller writes to the store: the two run side by side.
@@ -335,8 +409,15 @@ class GitRepo:
             env=self._env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
         )
+        if stdin is not None:
+            assert proc.stdin is not None
+            try:  # git reads all of stdin before it writes anything
+                proc.stdin.write(stdin)
+                proc.stdin.close()
+            except OSError:  # git stopped early: its exit status says why
+                pass
         assert proc.stdout is not None and proc.stderr is not None
         stdout, stderr = proc.stdout, proc.stderr
         errors: list[bytes] = []

@@ -74,17 +74,25 @@ def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE
     prs = {row[0]: StoredPr(*row) for row in rows}
     if not prs:
         return []
-    # a PR's files: its merge commit's first-parent diff, or every commit of a rebase merge
+    # a PR's files: its merge commit's first-parent diff (shared by the PRs of one bors-ng batch),
+    # or every commit of a rebase merge
     files = store.execute(
+        """SELECT p.number, f.path, f.status, f.additions, f.deletions, f.old_path
+           FROM pull_requests p JOIN file_changes f ON f.repo_id = p.repo_id AND f.sha = p.merge_sha
+           WHERE p.repo_id = ? AND p.merged_at >= ? AND p.merged_at < ? AND p.merge_kind != 'rebase'
+           ORDER BY p.merged_at, p.number, f.idx""",
+        (repo_id, since, until),
+    ).fetchall()
+    files += store.execute(
         """SELECT c.pr_number, f.path, f.status, f.additions, f.deletions, f.old_path
            FROM commits c
            JOIN pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
            JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
            WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
-             AND (c.sha = p.merge_sha OR p.merge_kind = 'rebase')
+             AND p.merge_kind = 'rebase'
            ORDER BY c.committed_at, f.idx""",
         (repo_id, since, until),
-    )
+    ).fetchall()
     for number, path, status, adds, dels, old in files:
         pr = prs.get(number)
         if pr is not None:
@@ -110,14 +118,19 @@ def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE
 def path_pr_counts(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE) -> dict[str, int]:
     """How many PRs merged in [since, until) touched each path (the files ``load_prs`` would give them)."""
     rows = store.execute(
-        """SELECT f.path, count(DISTINCT c.pr_number)
-           FROM commits c
-           JOIN pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
-           JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
-           WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
-             AND (c.sha = p.merge_sha OR p.merge_kind = 'rebase') AND p.merged_at >= ? AND p.merged_at < ?
-           GROUP BY f.path""",
-        (repo_id, since, until, since, until),
+        """SELECT path, count(DISTINCT number) FROM (
+             SELECT f.path AS path, p.number AS number
+             FROM pull_requests p JOIN file_changes f ON f.repo_id = p.repo_id AND f.sha = p.merge_sha
+             WHERE p.repo_id = ? AND p.merged_at >= ? AND p.merged_at < ? AND p.merge_kind != 'rebase'
+             UNION ALL
+             SELECT f.path, c.pr_number
+             FROM commits c
+             JOIN pull_requests p ON p.repo_id = c.repo_id AND p.number = c.pr_number
+             JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
+             WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
+               AND p.merge_kind = 'rebase' AND p.merged_at >= ? AND p.merged_at < ?
+           ) AS touched GROUP BY path""",
+        (repo_id, since, until, repo_id, since, until, since, until),
     )
     return dict(rows.fetchall())
 

@@ -128,4 +128,28 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX pull_requests_title ON pull_requests (repo_id, title);
         """,
     ),
+    (
+        # every merge workflow: a PR's base branch; one commit may land several PRs (bors-ng), so a
+        # PR's files are read by its merge_sha; PRs merged on another branch (stable, release-x.y)
+        # that the synced branch merged in are stored with that branch's commits in side_commits;
+        # commits whose dates, zones or PR numbers could not be read are stored flagged; a
+        # repository's identity (its forge URL, else its root commit and path) tells apart two
+        # repositories that would share one slug
+        "0004_pr_workflows",
+        """
+        ALTER TABLE pull_requests ADD COLUMN base_branch TEXT;
+        ALTER TABLE commits ADD COLUMN flags TEXT;
+        ALTER TABLE repositories ADD COLUMN identity TEXT;
+        CREATE INDEX pull_requests_merge_sha ON pull_requests (repo_id, merge_sha);
+        CREATE INDEX repositories_identity ON repositories (identity);
+        CREATE TABLE side_commits (
+            repo_id INTEGER NOT NULL,
+            branch TEXT NOT NULL,           -- the synced branch
+            seq INTEGER NOT NULL,           -- the branch_commits seq of the merge that brought it in
+            sha TEXT NOT NULL,              -- a commit on the merged branch's first-parent chain
+            PRIMARY KEY (repo_id, branch, sha)
+        );
+        CREATE INDEX side_commits_seq ON side_commits (repo_id, branch, seq);
+        """,
+    ),
 ]

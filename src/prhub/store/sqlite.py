@@ -158,7 +158,11 @@ class Store:
                 "DELETE FROM branch_commits WHERE repo_id = ? AND branch = ? AND seq > ? RETURNING sha",
                 (repo_id, branch, keep_seq),
             ).fetchall()
-            self._drop_unreferenced(repo_id, [row[0] for row in gone])
+            side = self.db.execute(
+                "DELETE FROM side_commits WHERE repo_id = ? AND branch = ? AND seq > ? RETURNING sha",
+                (repo_id, branch, keep_seq),
+            ).fetchall()
+            self._drop_unreferenced(repo_id, [row[0] for row in gone + side])
             if head_sha is None:
                 self.db.execute("DELETE FROM sync_cursors WHERE repo_id = ? AND branch = ?", (repo_id, branch))
             else:
@@ -168,7 +172,9 @@ class Store:
     def _drop_unreferenced(self, repo_id: int, shas: list[str]) -> None:
         for sha in shas:
             still = self.db.execute(
-                "SELECT 1 FROM branch_commits WHERE repo_id = ? AND sha = ? LIMIT 1", (repo_id, sha)
+                """SELECT 1 FROM branch_commits WHERE repo_id = ? AND sha = ?
+                   UNION ALL SELECT 1 FROM side_commits WHERE repo_id = ? AND sha = ? LIMIT 1""",
+                (repo_id, sha, repo_id, sha),
             ).fetchone()
             if still:
                 continue
@@ -181,6 +187,45 @@ class Store:
                 )
             for table in ("file_changes", "trailers", "commits"):
                 self.db.execute(f"DELETE FROM {table} WHERE repo_id = ? AND sha = ?", (repo_id, sha))
+
+    # -- what merges brought in ---------------------------------------------
+    def on_branch(self, repo_id: int, branch: str, sha: str) -> bool:
+        """Whether a commit is stored on the branch or on a branch merged into it."""
+        row = self.db.execute(
+            """SELECT 1 FROM branch_commits WHERE repo_id = ? AND sha = ? AND branch = ?
+               UNION ALL SELECT 1 FROM side_commits WHERE repo_id = ? AND branch = ? AND sha = ? LIMIT 1""",
+            (repo_id, sha, branch, repo_id, branch, sha),
+        ).fetchone()
+        return row is not None
+
+    def add_side_commits(self, rows: list[tuple[int, str, int, str]]) -> None:
+        """(repo_id, branch, seq of the merge, sha) of the merged branches' first-parent chains."""
+        self.db.executemany(
+            "INSERT INTO side_commits VALUES (?, ?, ?, ?) ON CONFLICT (repo_id, branch, sha) DO NOTHING", rows
+        )
+
+    def pr_numbers_present(self, repo_id: int, numbers: Iterable[int]) -> set[int]:
+        wanted = sorted(set(numbers))
+        found: set[int] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            rows = self.db.execute(
+                f"SELECT number FROM pull_requests WHERE repo_id = ? AND number IN ({', '.join('?' * len(chunk))})",
+                (repo_id, *chunk),
+            )
+            found.update(row[0] for row in rows)
+        return found
+
+    def write_merged_in(
+        self, commits: list[tuple], files: list[tuple], trailers: list[tuple], prs: list[tuple]
+    ) -> None:
+        """The commits that landed PRs on a merged branch, and those PRs (a PR already stored stays as it is)."""
+        self.db.executemany(f"INSERT OR REPLACE INTO commits VALUES ({', '.join('?' * 23)})", commits)
+        self.db.executemany(f"INSERT OR REPLACE INTO file_changes VALUES ({', '.join('?' * 10)})", files)
+        self.db.executemany("INSERT OR REPLACE INTO trailers VALUES (?, ?, ?, ?, ?, ?)", trailers)
+        self.db.executemany(
+            f"INSERT INTO pull_requests VALUES ({', '.join('?' * 14)}) ON CONFLICT (repo_id, number) DO NOTHING", prs
+        )
 
     # -- people -------------------------------------------------------------
     def person_id(self, name: str, email: str, cache: dict[tuple[str, str], int]) -> int:
@@ -224,6 +269,7 @@ class Store:
             "file_changes": "SELECT * FROM file_changes WHERE repo_id = ? ORDER BY sha, idx",
             "trailers": "SELECT * FROM trailers WHERE repo_id = ? ORDER BY sha, idx",
             "pull_requests": "SELECT * FROM pull_requests WHERE repo_id = ? ORDER BY number",
+            "side_commits": "SELECT * FROM side_commits WHERE repo_id = ? ORDER BY branch, seq, sha",
             "cursors": "SELECT repo_id, branch, head_sha, seq FROM sync_cursors WHERE repo_id = ? ORDER BY branch",
             "people": """SELECT * FROM people WHERE id IN (SELECT author_id FROM commits WHERE repo_id = ?)
                          ORDER BY id""",

@@ -1,0 +1,124 @@
+"""What a merge on the synced branch brought in: pure functions over the commit graph.
+
+The sync reads the branch first-parent only; a merge's other parents lead to
+what it merged: a PR's own commits, or another branch (``stable``,
+``release-3.13``, a rollup) on which PRs were merged first. For every merge,
+``sides`` finds the commits its parent k brought in (p1..pk: reachable from pk
+and not from p1, computed once for the whole batch so each commit is counted
+by the first merge that brought it), their main author, and that side's own
+first-parent chain, on which the PRs merged into the other branch sit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from prhub.analysis.prs import PrRef, pr_refs
+from prhub.models import Commit, Identity
+from prhub.sources.git import GraphCommit
+
+FORGE_EMAIL = "noreply@github.com"  # the committer of GitHub's merge and squash buttons
+
+
+@dataclass(slots=True)
+class NestedPr:
+    """A PR merged on the other branch: the commit that landed it there and what it says."""
+
+    commit: GraphCommit
+    refs: list[PrRef]
+    author: Identity
+
+
+@dataclass(slots=True)
+class Side:
+    """What parent k of a merge brought in."""
+
+    author: Identity | None  # who wrote most of it (the earliest of them on a tie); None when nothing is new
+    chain: list[str] = field(default_factory=list)  # the merged branch's first-parent chain, oldest first
+    chain_base: str | None = None  # the commit that chain starts from (None: a root: unrelated history)
+    prs: list[NestedPr] = field(default_factory=list)  # PRs merged on that chain, oldest first
+
+
+def sides(batch: list[Commit], graph: dict[str, GraphCommit]) -> dict[tuple[str, int], Side]:
+    """(merge sha, parent index) -> Side, for every merge of a batch, oldest first."""
+    first_parent = {c.sha for c in batch}
+    taken: set[str] = set()
+    found: dict[tuple[str, int], Side] = {}
+    for commit in batch:
+        for k, parent in enumerate(commit.parents[1:], start=1):
+            members = _reach(parent, graph, first_parent, taken)
+            taken |= members
+            found[(commit.sha, k)] = _side(parent, members, graph)
+    return found
+
+
+def _reach(start: str, graph: dict[str, GraphCommit], *stops: set[str], within: set[str] | None = None) -> set[str]:
+    """The graph commits reachable from ``start`` that are in none of ``stops`` (and all in ``within``)."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        sha = stack.pop()
+        if sha in seen or any(sha in stop for stop in stops) or (within is not None and sha not in within):
+            continue
+        node = graph.get(sha)
+        if node is None:  # reachable from the branch before this batch
+            continue
+        seen.add(sha)
+        stack.extend(node.parents)
+    return seen
+
+
+def main_author(shas: Iterable[str], graph: dict[str, GraphCommit]) -> Identity | None:
+    """The author of most of the non-merge commits; on a tie, the one who wrote first (who opened the PR)."""
+    counts: Counter[Identity] = Counter()
+    first: dict[Identity, int] = {}
+    for sha in shas:
+        node = graph[sha]
+        if len(node.parents) > 1:
+            continue
+        who = Identity(node.author.name, node.author.email)
+        counts[who] += 1
+        first[who] = min(first.get(who, node.authored_at), node.authored_at)
+    if not counts:
+        return None
+    return min(counts, key=lambda who: (-counts[who], first[who], who.name))
+
+
+def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
+    if not members:
+        return Side(None)
+    author = main_author(members, graph) or graph[start].author
+    chain: list[str] = []
+    sha: str | None = start
+    while sha in members:
+        chain.append(sha)
+        parents = graph[sha].parents
+        sha = parents[0] if parents else None
+    chain.reverse()
+    side = Side(author, chain, sha)
+    # the PRs merged on that branch: merges that name a PR, and squashes the forge committed
+    on_chain = set(chain)
+    taken: set[str] = set()
+    for sha in chain:
+        node = graph[sha]
+        if len(node.parents) == 1 and node.committer_email != FORGE_EMAIL:
+            continue
+        refs = pr_refs(node.message, sha)
+        if not refs:
+            continue
+        if len(node.parents) > 1:
+            # a merge on that branch: its author is its own branch's, as for a merge on ours
+            inner: set[str] = set()
+            for parent in node.parents[1:]:
+                inner |= _reach(parent, graph, on_chain, taken, within=members)
+            taken |= inner
+            tip = graph.get(node.parents[1])
+            who = main_author(inner, graph) or (tip.author if tip else None)
+            refs = [PrRef(r.number, r.title, "merge" if r.kind == "squash" else r.kind, r.head_ref, r.login, r.parent)
+                    for r in refs]  # fmt: skip
+        else:
+            who = node.author
+        side.prs.append(NestedPr(node, refs, who or node.author))
+    return side

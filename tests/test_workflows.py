@@ -1,0 +1,200 @@
+"""Golden cases for every merge workflow: a small scripted repository each, and the
+PRs that `prhub sync` must store for it (number, title, author, kind, base branch,
+week) and that `prhub report` then counts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import run_prhub
+from gitrepo import ALICE, BOB, EPOCH, FORGE, ScriptedRepo, Who, synced
+
+CAROL = Who("Carol Danvers", "carol@example.com")
+DAVE = Who("Dave Lister", "dave@example.com")
+BORS = Who("bors[bot]", "26634292+bors[bot]@users.noreply.github.com")
+HOMU = Who("bors", "bors@rust-lang.org")
+MAINTAINER = Who("Mia Maintainer", "mia@example.com")
+WEEK = 7 * 86400
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> ScriptedRepo:
+    r = ScriptedRepo(tmp_path / "repo")
+    r.lines("README.md", 2)
+    r.commit("Initial import", author=ALICE)
+    return r
+
+
+def prs(conn: sqlite3.Connection) -> dict[int, sqlite3.Row]:
+    return {row["number"]: row for row in conn.execute("SELECT * FROM pull_requests ORDER BY number")}
+
+
+def facts(row: sqlite3.Row) -> tuple[object, ...]:
+    return (row["title"], row["author_name"], row["merge_kind"], row["base_branch"])
+
+
+def branch(repo: ScriptedRepo, name: str, commits: list[tuple[str, Who]], start: str = "main") -> str:
+    """A topic branch from ``start`` with one file per commit; returns its tip."""
+    repo.checkout(name, create_at=start)
+    for i, (message, who) in enumerate(commits):
+        repo.lines(f"{name}/f{i}.rs", i + 2, tag=name)
+        repo.commit(message, author=who)
+    tip = repo.head()
+    repo.checkout("main")
+    return tip
+
+
+def bring(repo: ScriptedRepo, *tips: str) -> None:
+    """Put the branches' files into main's work tree, as the merge's result."""
+    for tip in tips:
+        repo.git("checkout", tip, "--", ".")
+
+
+def report(repo: ScriptedRepo, tmp_path: Path, week: str = "2026-W15") -> dict:
+    proc = run_prhub("report", str(repo.path), "--db", str(tmp_path / "prhub.db"), "--week", week, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_bors_batch_lands_several_prs_with_their_titles_and_authors(repo: ScriptedRepo, tmp_path: Path) -> None:
+    first = branch(repo, "escapes", [("Highlight escapes", CAROL), ("Address review", CAROL)])
+    second = branch(repo, "pad", [("Pad hints", DAVE)])
+    bring(repo, first, second)
+    body = (
+        "Merge #11687 #11689\n\n"
+        "11687: Highlight escape sequences in byte strings r=Veykril a=carol-gh\n\n#11605\n\n"
+        "11689: minor: Pad type inlay hints r=Veykril a=dave-gh\n\nbors r+\n\n"
+        "Co-authored-by: Carol Danvers <carol@example.com>\n"
+    )
+    merge = repo.merge(body, first, second, author=BORS)
+    conn = synced(repo, tmp_path)
+    found = prs(conn)
+    assert facts(found[11687]) == ("Highlight escape sequences in byte strings", "Carol Danvers", "bors", "main")
+    assert facts(found[11689]) == ("minor: Pad type inlay hints", "Dave Lister", "bors", "main")
+    assert found[11687]["merge_sha"] == found[11689]["merge_sha"] == merge
+    assert conn.execute("SELECT count(*) FROM commits WHERE pr_number IS NULL").fetchone()[0] == 1  # the import
+    data = report(repo, tmp_path)
+    assert data["counts"]["merged_prs"] == 2
+    assert {p["number"]: p["author"] for p in data["prs"]} == {11687: "Carol Danvers", 11689: "Dave Lister"}
+
+
+def test_bors_line_without_a_branch_falls_back_to_the_login(repo: ScriptedRepo, tmp_path: Path) -> None:
+    repo.lines("x.rs", 3)
+    repo.commit("Merge #5 #6\n\n5: Fix x r=a a=alice-gh\n\n6: Fix y r=a a=bob-gh\n", author=BORS)
+    found = prs(synced(repo, tmp_path))
+    assert [(n, r["title"], r["author_name"]) for n, r in found.items()] == [
+        (5, "Fix x", "alice-gh"),
+        (6, "Fix y", "bob-gh"),
+    ]
+
+
+def test_homu_merge_takes_title_from_body_and_author_from_branch(repo: ScriptedRepo, tmp_path: Path) -> None:
+    tip = branch(repo, "goto-def", [("resolve range patterns", CAROL), ("fmt", CAROL)])
+    bring(repo, tip)
+    repo.merge(
+        "Auto merge of #18370 - carol:goto-def-ranges, r=Veykril\n\nfeat: resolve range patterns\n\nCloses #1\n",
+        tip,
+        author=HOMU,
+    )
+    row = prs(synced(repo, tmp_path))[18370]
+    assert facts(row) == ("feat: resolve range patterns", "Carol Danvers", "homu", "main")
+    assert row["head_ref"] == "carol:goto-def-ranges"
+
+
+def test_rollup_lists_each_rolled_up_pr(repo: ScriptedRepo, tmp_path: Path) -> None:
+    one = branch(repo, "one", [("Fix one", CAROL)])
+    two = branch(repo, "two", [("Fix two", DAVE)])
+    repo.checkout("rollup-abc", create_at="main")
+    bring(repo, one)
+    repo.merge("Rollup merge of #101 - carol:one, r=x\n\nFix the first thing\n", one, author=HOMU)
+    bring(repo, two)
+    repo.merge("Rollup merge of #102 - dave:two, r=x\n\nFix the second thing\n", two, author=HOMU)
+    rollup = repo.head()
+    repo.checkout("main")
+    bring(repo, rollup)
+    repo.merge("Auto merge of #103 - mia:rollup-abc, r=mia\n\nRollup of 2 pull requests\n", rollup, author=HOMU)
+    found = prs(synced(repo, tmp_path))
+    assert facts(found[101]) == ("Fix the first thing", "Carol Danvers", "rollup", "main")
+    assert facts(found[102]) == ("Fix the second thing", "Dave Lister", "rollup", "main")
+    assert found[103]["merge_kind"] == "homu"
+
+
+def test_two_parent_title_merge_is_credited_to_the_branch_author(repo: ScriptedRepo, tmp_path: Path) -> None:
+    # the maintainer pushed a fix-up to the contributor's branch, then merged it with a written title
+    tip = branch(repo, "flit", [("Increase flit_core", CAROL), ("more flit", CAROL), ("update hook", MAINTAINER)])
+    bring(repo, tip)
+    repo.merge("Increase required flit_core version to 3.11 (#5865)", tip, author=MAINTAINER, committer=FORGE)
+    row = prs(synced(repo, tmp_path))[5865]
+    assert facts(row) == ("Increase required flit_core version to 3.11", "Carol Danvers", "merge", "main")
+
+
+def test_security_advisory_merge_is_a_pr(repo: ScriptedRepo, tmp_path: Path) -> None:
+    tip = branch(repo, "ghsa", [("UI: Fix stored XSS", CAROL)])
+    bring(repo, tip)
+    merge = repo.merge("Merge commit from fork\n\n* UI: Fix stored XSS via unescaped names\n", tip, author=MAINTAINER)
+    found = prs(synced(repo, tmp_path))
+    [(number, row)] = found.items()
+    assert number < 0  # no public number: a stable one of its own
+    assert facts(row) == ("UI: Fix stored XSS via unescaped names", "Carol Danvers", "security", "main")
+    assert row["merge_sha"] == merge
+
+
+def test_maintenance_branch_prs_are_listed_once_in_their_week(repo: ScriptedRepo, tmp_path: Path) -> None:
+    repo.checkout("stable", create_at="main")
+    fix = branch(repo, "fix", [("fix annotation", CAROL)], start="stable")
+    repo.checkout("stable")
+    bring(repo, fix)
+    repo.merge("Merge pull request #5808 from carol/fix\n\nfix annotation for autoescape\n", fix, at=EPOCH + 100)
+    repo.lines("docs/415.rst", 3)
+    repo.commit("clarify 415 vs 400 errors (#5827)", author=DAVE, committer=FORGE, at=EPOCH + 200)
+    repo.lines("CHANGES.rst", 1)
+    repo.commit("release version 3.1.3", author=MAINTAINER, at=EPOCH + 300)
+    stable_tip = repo.head()
+    repo.checkout("main")
+    repo.lines("src/main.py", 4)
+    repo.commit("redirect defaults to 303 (#5898)", author=MAINTAINER, committer=FORGE, at=EPOCH + 400)
+    bring(repo, stable_tip)
+    repo.merge("Merge branch 'stable'", stable_tip, author=MAINTAINER, at=EPOCH + WEEK + 500)  # the next week
+    # later work on stable, merged back again: only the new PR is added
+    repo.checkout("stable")
+    repo.lines("src/late.py", 2)
+    late = repo.commit("fix late bug (#5900)", author=BOB, committer=FORGE, at=EPOCH + WEEK + 600)
+    repo.checkout("main")
+    bring(repo, late)
+    repo.merge("Merge branch 'stable'", late, author=MAINTAINER, at=EPOCH + WEEK + 700)
+    conn = synced(repo, tmp_path)
+    found = prs(conn)
+    assert {n: facts(r) for n, r in found.items()} == {
+        5808: ("fix annotation for autoescape", "Carol Danvers", "merge", "stable"),
+        5827: ("clarify 415 vs 400 errors", "Dave Lister", "squash", "stable"),
+        5898: ("redirect defaults to 303", "Mia Maintainer", "squash", "main"),
+        5900: ("fix late bug", "Bob Builder", "squash", "stable"),
+    }
+    assert found[5808]["merged_at"] == EPOCH + 100  # when it was merged on stable, not when stable came back
+    week = report(repo, tmp_path)
+    assert sorted(p["number"] for p in week["prs"]) == [5808, 5827, 5898]
+    files = {p["number"]: p["files"] for p in week["prs"]}
+    assert files[5827] and files[5808]
+    assert sorted(p["number"] for p in report(repo, tmp_path, "2026-W16")["prs"]) == [5900]
+    # a second sync adds nothing and a rerun from scratch gives the same rows
+    again = run_prhub("sync", str(repo.path), "--db", str(tmp_path / "prhub.db"))
+    assert "already up to date" in again.stdout
+
+
+def test_unrelated_history_merged_in_brings_no_prs(repo: ScriptedRepo, tmp_path: Path) -> None:
+    # a subtree sync: another project's history (its own root, its own PR numbers) merged in
+    repo.git("checkout", "-q", "--orphan", "upstream")
+    repo.git("rm", "-q", "-rf", ".")
+    repo.lines("sub/lib.rs", 3)
+    repo.commit("Auto merge of #140000 - someone:thing, r=x\n\nUpstream work\n", author=HOMU)
+    repo.lines("sub/lib2.rs", 3)
+    upstream = repo.commit("Upstream squash (#140001)", author=BOB, committer=FORGE)
+    repo.checkout("main")
+    bring(repo, upstream)
+    repo.merge("Merge pull request #23 from rust-lang/rustc-pull\n\nRustc pull update\n", upstream)
+    found = prs(synced(repo, tmp_path))
+    assert sorted(found) == [23]
