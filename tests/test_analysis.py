@@ -308,7 +308,7 @@ def test_key_prs_of_the_quick_look_get_a_named_theme() -> None:
     plain, plain_assignment = themes.group(items, analyzer.theme_rules, [], options, "en", 6.0, 5)
     assert "kernels" not in {t.key for t in plain} and kernel.number not in plain_assignment
     # the latest chosen of the themes whose loss costs least made room
-    assert set(keys) == {t.key for t in plain} - {"attention"} | {"kernels"}
+    assert set(keys) == {t.key for t in plain} - {"distributed"} | {"kernels"}
     # the PRs no named theme took are "Other changes", apart from the themes
     other = themes.other_changes(items, assignment, options)
     assert other is not None and other.key == themes.OTHER_KEY and other.name == "Other changes"

@@ -60,6 +60,7 @@ RULE_KEYS: dict[str, dict[str, Any]] = {
         "paths": [],
         "kinds": [],
         "weight": 1.0,
+        "topic": True,
     },
     "ai_assistants": {"name": "", "match": []},
 }

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from prhub.analysis import importance, modules, risks, themes
+from prhub.analysis import importance, modules, risks, themes, vocab
 from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title, reverted_title
 from prhub.analysis.paths import matcher
 from prhub.config import Settings
@@ -51,6 +51,10 @@ class PrFacts:
     assistants: list[str]
     is_bot: bool
     source_paths: list[str]
+    deps: bool = False  # a dependency update (a bot's, or "Bump X from A to B")
+    topics: tuple[tuple[str, str], ...] = ()  # title tags and scopes naming an area: (key, form)
+    title_words: dict[str, str] = field(default_factory=dict)  # content words of the title: key -> form
+    weighted_paths: tuple[tuple[str, float], ...] = ()  # the files that say where the PR is, and their weight
 
 
 @dataclass(slots=True)
@@ -93,6 +97,11 @@ class Analyzer:
         self.risk_rules = risks.RiskRules(settings)
         self.theme_rules = themes.compile_rules(settings.theme_rules)
         self.theme_matcher = themes.ThemeMatcher(self.theme_rules, settings["themes"]["stop_words"])
+        self.topic_rules = frozenset(r.key for r in self.theme_rules if r.topic)
+        # labels a topic rule already names: a tag giving one of them is that rule's, not learned
+        self._rule_labels = frozenset(label for r in self.theme_rules for label in r.labels)
+        self._kind_tags: dict[str, bool] = {}
+        self._words: dict[tuple[int, str], dict[str, str]] = {}
         self._path_class: dict[str, str] = {}
         self.bots = _name_pattern(settings["bots"])
         self.assistants = [(a["name"], _name_pattern(a["match"])) for a in settings["ai_assistants"]]
@@ -144,6 +153,7 @@ class Analyzer:
         candidates, direct = self.theme_matcher.match(
             pr.title, self.theme_labels(pr.title, names), source or paths, kind
         )
+        is_bot = self.is_bot(pr.author, pr.author_email)
         facts = PrFacts(
             pr=pr,
             parts=parts,
@@ -153,11 +163,45 @@ class Analyzer:
             theme_direct=direct,
             words=self.theme_matcher.dynamic_words(pr.title),
             assistants=self.assistant_names(pr),
-            is_bot=self.is_bot(pr.author, pr.author_email),
+            is_bot=is_bot,
             source_paths=source,
+            deps=vocab.is_dependency_update(pr.title, pr.author if is_bot else ""),
+            topics=tuple(vocab.title_topics(pr.title, parts, self.is_kind_tag)),
+            title_words=self.words_of(pr.number, pr.title),
+            weighted_paths=tuple(self.weighted_paths(pr)),
         )
         self._facts[pr.number] = facts
         return facts
+
+    def is_kind_tag(self, tag: str) -> bool:
+        """Does a title tag or scope name a kind of change ([Bugfix], docs) or a label a rule already
+        themes ([ROCm] in vllm's preset), rather than something to learn?"""
+        found = self._kind_tags.get(tag)
+        if found is None:
+            rules = self.labeller.tag_rules(tag)
+            found = any(r["kind"] or r["name"] in self._rule_labels for r in rules)
+            found = found or vocab.word_key(tag) in vocab.KIND_PREFIXES
+            self._kind_tags[tag] = found
+        return found
+
+    def words_of(self, number: int, title: str) -> dict[str, str]:
+        """The content words of a title, tags and prefix aside (cached: the history window reuses them)."""
+        found = self._words.get((number, title))
+        if found is None:
+            rest = parse_title(title).rest
+            prefix = vocab.PREFIX.match(rest)
+            found = vocab.title_words(rest[prefix.end("areas") + 1 :] if prefix else rest)
+            self._words[(number, title)] = found
+        return found
+
+    def weighted_paths(self, pr: StoredPr) -> list[tuple[str, float]]:
+        """The files that say where a PR is: source files count fully, tests, docs and CI a third
+        (a PR changing only a crate's tests is still about that crate)."""
+        out = []
+        for f in pr.files:
+            weight = 1.0 if self.path_class(f.path) == "source" else 0.34
+            out.append((f.path, weight * (1.0 + min(f.lines, 400) / 100)))
+        return out
 
     def labels_and_kind(self, pr: StoredPr, parts: TitleParts, paths: Sequence[str]) -> tuple[list[Label], str]:
         """The PR's labels, with ``new-model`` when it adds a model file, and its kind (from the others)."""
@@ -311,6 +355,10 @@ class PrSource(Protocol):
 
     def merged_count(self, since: int, until: int) -> int: ...
 
+    def titles(self, since: int, until: int) -> list[tuple[int, str]]:
+        """(number, title) of the PRs merged in [since, until)."""
+        ...
+
 
 class MemorySource:
     """A repository's whole history in memory: many periods, one load."""
@@ -351,6 +399,9 @@ class MemorySource:
 
     def merged_count(self, since: int, until: int) -> int:
         return bisect.bisect_left(self.times, until) - bisect.bisect_left(self.times, since)
+
+    def titles(self, since: int, until: int) -> list[tuple[int, str]]:
+        return [(pr.number, pr.title) for pr in self.prs(since, until)]
 
 
 class StoreSource:
@@ -395,6 +446,9 @@ class StoreSource:
         times = self._merge_times
         return bisect.bisect_left(times, until) - bisect.bisect_left(times, since)
 
+    def titles(self, since: int, until: int) -> list[tuple[int, str]]:
+        return queries.pr_titles(self.store, self.repo.id, since, until)
+
 
 HISTORY_PERIODS = 12
 
@@ -425,8 +479,24 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
     # would read as "nothing happened": they are left out of the trends
     previous = [source.prs(*_bounds(period.previous(n))) for n in range(1, settings["themes"]["trend_periods"] + 1)]
 
+    options = settings["themes"]
+    words = period_vocabulary(analyzer, source, period, current, path_prs)
+    candidates = {r.number: theme_candidates(analyzer, r.facts, words) for r in results}
+    words.settle_names()
+
     def previous_counts(keys: Sequence[str]) -> list[Counter[str]]:
-        return [analyzer.theme_counts(prs, keys) for prs in previous if prs]
+        chosen = set(keys)
+        counts = []
+        for prs in previous:
+            if not prs:
+                continue
+            found: Counter[str] = Counter()
+            for pr in prs:
+                first = next((k for k in theme_candidates(analyzer, analyzer.facts(pr), words) if k in chosen), None)
+                if first is not None:
+                    found[first] += 1
+            counts.append(found)
+        return counts
 
     inputs = [
         themes.ThemeInput(
@@ -434,16 +504,22 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
             r.facts.pr.title,
             r.facts.pr.author,
             r.score.value,
-            r.facts.theme_candidates,
-            r.facts.words,
+            candidates[r.number],
+            {},
             r.facts.is_bot,
             r.facts.theme_direct,
         )
         for r in results
     ]
-    options = settings["themes"]
     found, assignment = themes.group(
-        inputs, analyzer.theme_rules, previous_counts, options, lang, settings.key_threshold, settings.quick_look
+        inputs,
+        analyzer.theme_rules,
+        previous_counts,
+        options,
+        lang,
+        settings.key_threshold,
+        settings.quick_look,
+        words.learned,
     )
     other = themes.other_changes(inputs, assignment, options, lang)
     for r in results:
@@ -476,3 +552,39 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
         theme_names={t.key: t.name for t in [*found, *([other] if other else [])]},
         other=other,
     )
+
+
+def period_vocabulary(
+    analyzer: Analyzer, source: PrSource, period: Period, current: Sequence[PrFacts], path_prs: Counter[str]
+) -> themes.Vocabulary:
+    """What the period learns from the repository: its words that are hot against the preceding
+    months, and its areas (from the paths of the history window and of the period)."""
+    options = analyzer.settings["themes"]
+    if not options["learn"]:
+        return themes.Vocabulary({}, None, options, analyzer.topic_rules)
+    start = int(period.start.timestamp())
+    since = int((period.start - timedelta(days=options["word_history_days"])).timestamp())
+    history: Counter[str] = Counter()
+    titles = source.titles(since, start)
+    for number, title in titles:
+        history.update(analyzer.words_of(number, title).keys())
+    hot = vocab.hot_words(
+        [f.title_words for f in current if not f.deps],
+        history,
+        len(titles),
+        options["dynamic_min_prs"],
+        options["word_lift"],
+        options["dynamic"],
+        # a word a rule already names is that rule's; a stop word is the vocabulary of every week
+        lambda form: analyzer.theme_matcher.covered(form) or vocab.word_key(form) in analyzer.theme_matcher.stop,
+    )
+    weights = Counter(path_prs)
+    for f in current:
+        weights.update({p: 1 for p, _ in f.weighted_paths if analyzer.path_class(p) == "source"})
+    source_weights = Counter({p: n for p, n in weights.items() if analyzer.path_class(p) == "source"})
+    areas = vocab.AreaMap(source_weights, options["area_split_share"]) if source_weights else None
+    return themes.Vocabulary({h.key: h for h in hot}, areas, options, analyzer.topic_rules)
+
+
+def theme_candidates(analyzer: Analyzer, facts: PrFacts, words: themes.Vocabulary) -> tuple[str, ...]:
+    return words.candidates(facts.deps, facts.theme_candidates, facts.topics, facts.title_words, facts.weighted_paths)

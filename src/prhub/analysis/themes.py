@@ -17,10 +17,11 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from prhub.analysis import vocab
 from prhub.analysis.paths import PathMatcher, matcher
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*")
@@ -38,6 +39,7 @@ class ThemeRule:
     paths: PathMatcher
     kinds: frozenset[str]
     weight: float  # how much the theme's PRs count when the period's themes are chosen
+    topic: bool = True  # an area or a line of work; False: a kind of change (Bug fixes, Docs)
 
     def name(self, lang: str) -> str:
         return self.name_zh if lang == "zh" else self.name_en
@@ -69,6 +71,8 @@ class Theme:
     count: int = 0
     dynamic: bool = False
     words: list[str] = field(default_factory=list)
+    topic: bool = True  # an area or a line of work, not a kind of change
+    source: str = "rule"  # rule | title | word | area | deps | dynamic
 
 
 def compile_rules(rules: Sequence[dict[str, Any]]) -> list[ThemeRule]:
@@ -82,9 +86,24 @@ def compile_rules(rules: Sequence[dict[str, Any]]) -> list[ThemeRule]:
             matcher(tuple(r["paths"])),
             frozenset(r["kinds"]),
             float(r["weight"]),
+            bool(r.get("topic", True)),
         )
         for r in rules
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """A theme learned from the repository: its names, whether it is a topic, its selection weight."""
+
+    name_en: str
+    name_zh: str
+    topic: bool
+    weight: float
+    source: str  # title (a tag or a scope) | word | area | deps
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
 
 
 class ThemeMatcher:
@@ -198,8 +217,12 @@ def group(
     lang: str = "en",
     key_threshold: float = math.inf,
     quick_look: int = 0,
+    learned: Mapping[str, Learned] | None = None,
 ) -> tuple[list[Theme], dict[int, str]]:
     """The period's themes, biggest first, and each PR's theme key (absent: no named theme).
+
+    ``learned``: the names of the candidates that are no rule (title vocabulary, areas,
+    dependency updates), which the PRs' ``candidates`` already hold in their order.
 
     ``previous``: per earlier period, most recent first, how many of its PRs each theme
     would hold, or a function giving that for the chosen keys (in choice order).
@@ -207,12 +230,13 @@ def group(
     first candidate); key PRs (importance >= ``key_threshold``) count
     ``options["key_weight"]`` times when the rest are chosen.
     """
-    by_key = {rule.key: rule for rule in rules}
+    by_key: dict[str, ThemeRule | Learned] = {rule.key: rule for rule in rules}
+    by_key.update(learned or {})
     forms: dict[str, Counter[str]] = {}
     for item in items:
         for key, form in item.words.items():
             forms.setdefault(key, Counter())[form] += 1
-    counts = Counter({key: sum(c.values()) for key, c in forms.items()})
+    counts = Counter({key: sum(c.values()) for key, c in forms.items() if key not in by_key})
     dynamic = [k for k, n in counts.most_common() if n >= options["dynamic_min_prs"]][: options["dynamic"]]
     # dynamic themes go first: a model family hot this week is the line of work
     lists = [[k for k in dynamic if k in item.words] + list(item.candidates) for item in items]
@@ -237,10 +261,13 @@ def group(
         if not members:
             continue
         prev = [c.get(key, 0) for c in earlier]
-        is_dynamic = key not in by_key
-        name = forms[key].most_common(1)[0][0] if is_dynamic else by_key[key].name(lang)
-        theme = _theme(key, name, members, options, trend(len(members), prev), prev[0] if prev else 0, not is_dynamic)
-        theme.dynamic = is_dynamic
+        known = by_key.get(key)
+        name = forms[key].most_common(1)[0][0] if known is None else known.name(lang)
+        own_words_first = isinstance(known, ThemeRule)
+        theme = _theme(key, name, members, options, trend(len(members), prev), prev[0] if prev else 0, own_words_first)
+        theme.dynamic = known is None
+        theme.topic = known is None or known.topic
+        theme.source = "dynamic" if known is None else "rule" if isinstance(known, ThemeRule) else known.source
         themes.append(theme)
     themes.sort(key=lambda t: (-t.count, t.key))
     return themes, assignment
@@ -249,7 +276,7 @@ def group(
 def _select(
     lists: Sequence[Sequence[str]],
     weights: Sequence[float],
-    by_key: dict[str, ThemeRule],
+    by_key: Mapping[str, ThemeRule | Learned],
     options: dict[str, Any],
     quick: Sequence[int],
     banned: str | None = None,
@@ -297,7 +324,7 @@ def _covered(lists: Sequence[Sequence[str]], chosen: Sequence[str]) -> int:
 def _choose(
     lists: Sequence[Sequence[str]],
     weights: Sequence[float],
-    by_key: dict[str, ThemeRule],
+    by_key: Mapping[str, ThemeRule | Learned],
     options: dict[str, Any],
 ) -> list[str]:
     """Greedy: add the theme that would own the most (weighted) PRs, where a PR belongs to its
@@ -320,7 +347,10 @@ def _choose(
             break
 
         def weight(key: str, gains: dict[str, float] = gains) -> tuple[float, int]:
-            factor = by_key[key].weight if key in by_key else options["dynamic_weight"]
+            known = by_key.get(key)
+            factor = options["dynamic_weight"] if known is None else known.weight
+            if known is not None and not known.topic:
+                factor *= options["kind_factor"]  # a topic says more than a kind of change of the same size
             return (gains[key] * factor, -order.get(key, -1))
 
         chosen.append(max(gains, key=weight))
@@ -392,3 +422,73 @@ def trend(current: int, previous: Sequence[int]) -> str:
     if current <= 0.6 * mean and mean - current >= 3 and current < previous[0]:
         return "falling"
     return "steady"
+
+
+# -- the period's vocabulary: what a PR's learned candidates are made of -----------------
+@dataclass(slots=True)
+class Vocabulary:
+    """What the period learned from the repository: its hot words, its areas, and the names of
+    every learned key met so far (``learned``, filled as the PRs' candidates are made)."""
+
+    hot: dict[str, vocab.HotWord]
+    areas: vocab.AreaMap | None
+    options: dict[str, Any]
+    topic_rules: frozenset[str]  # the rule keys that are topics
+    learned: dict[str, Learned] = field(default_factory=dict)
+    title_forms: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def candidates(
+        self,
+        deps: bool,
+        rule_keys: Sequence[str],
+        topics: Sequence[tuple[str, str]],
+        words: Mapping[str, str],
+        weighted_paths: Sequence[tuple[str, float]],
+    ) -> tuple[str, ...]:
+        """A PR's candidate themes, the most specific first: its hot name-like words (a model family),
+        the topic rules it matches, its title tags and scopes, its other hot words, its areas, then
+        the kinds of change. A dependency update has one candidate: the dependency updates line."""
+        if deps:
+            self.learned.setdefault(
+                vocab.DEPS_KEY,
+                Learned("Dependency updates", "依赖更新", False, float(self.options["deps_weight"]), "deps"),
+            )
+            return (vocab.DEPS_KEY,)
+        hot = [k for k in words if k in self.hot]
+        named = [k for k in hot if _name_like(self.hot[k].form)]
+        keys: list[str] = list(named)
+        keys += [k for k in rule_keys if k in self.topic_rules]
+        for key, form in topics:
+            self.title_forms.setdefault(key, Counter())[form] += 1
+            keys.append(key)
+            if key not in self.learned or self.learned[key].source != "title":
+                self.learned[key] = Learned(form, form, True, 1.0, "title")
+        for key in hot:
+            if key not in named:
+                keys.append(key)
+        for key in named + hot:
+            if key not in self.learned:
+                form = self.hot[key].form
+                en = form if _name_like(form) else form[:1].upper() + form[1:]
+                weight = self.options["dynamic_weight"] if key in named else self.options["word_weight"]
+                self.learned[key] = Learned(en, form, True, float(weight), "word")
+        if self.areas is not None:
+            for key, (name, broad) in vocab.area_names(self.areas, weighted_paths).items():
+                keys.append(key)
+                if key not in self.learned:
+                    # an area split into sub-areas is their fallback: its sub-areas and the rules come first
+                    weight = float(self.options["area_weight"]) * (0.5 if broad else 1.0)
+                    self.learned[key] = Learned(name, name, True, weight, "area")
+        keys += [k for k in rule_keys if k not in self.topic_rules]
+        return tuple(dict.fromkeys(keys))
+
+    def settle_names(self) -> None:
+        """A title tag or scope is named by its most common form this period (``ty``, not ``Ty``)."""
+        for key, forms in self.title_forms.items():
+            form = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+            self.learned[key] = Learned(form, form, True, 1.0, "title")
+
+
+def _name_like(word: str) -> bool:
+    """Written like a name: a capital past the first letter, or a digit (``Gemma4``, ``PGO``, ``DeepSeek``)."""
+    return any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])

@@ -162,6 +162,8 @@ def to_context(
                 "trend": t.trend,
                 "previous_count": t.previous_count,
                 "count": t.count,
+                "topic": t.topic,
+                "source": t.source,
             }
             for t in a.themes
         ],
@@ -201,7 +203,15 @@ def _other(a: PeriodAnalysis) -> dict[str, Any] | None:
         "representative_prs": t.representative_prs,
         "lead_authors": t.lead_authors,
         "count": t.count,
+        "kinds": [{"kind": k, "count": n} for k, n in _kinds(a, t.prs)],
     }
+
+
+def _kinds(a: PeriodAnalysis, numbers: list[int]) -> list[tuple[str, int]]:
+    """The kinds of change among these PRs, most common first: what "Other changes" holds."""
+    wanted = set(numbers)
+    counts = Counter(r.facts.kind for r in a.results if r.number in wanted)
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, str]) -> dict[str, Any]:

@@ -251,6 +251,16 @@ def merge_times(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUT
     return [row[0] for row in rows]
 
 
+def pr_titles(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE) -> list[tuple[int, str]]:
+    """(number, title) of the PRs merged in [since, until): what a period's words are weighed against."""
+    rows = store.execute(
+        "SELECT number, title FROM pull_requests WHERE repo_id = ? AND merged_at >= ? AND merged_at < ?"
+        " ORDER BY merged_at, number",
+        (repo_id, since, until),
+    )
+    return [(int(n), str(t)) for n, t in rows]
+
+
 def path_counts(store: Store, repo_id: int) -> dict[str, int]:
     """How many commits touched each path: the tree the module map is inferred from."""
     rows = store.execute("SELECT path, count(*) FROM file_changes WHERE repo_id = ? GROUP BY path", (repo_id,))

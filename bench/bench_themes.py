@@ -1,0 +1,70 @@
+"""Themes on real repositories: how many PRs the named and the topic themes hold, and their names.
+
+    python bench/bench_themes.py --db /tmp/ruff.db astral-sh/ruff:2026-W33 astral-sh/ruff:2026-W32
+    python bench/bench_themes.py --db /tmp/ruff.db --lang zh astral-sh/ruff:2026-W33
+
+Each argument is ``owner/name:YYYY-Www`` (or ``DB=owner/name:YYYY-Www`` to read another store);
+the repositories must have been synced (``prhub sync CLONE --db FILE``). Prints, per week: the
+merged PRs, the share in named themes and in topic themes (an area or a line of work, not a kind
+of change such as Bug fixes or Docs), every theme with its size, and what "Other changes" holds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+from prhub.period import week
+from prhub.report import build_context
+from prhub.store.sqlite import Store
+
+
+def measure(db: Path, slug: str, week_label: str, lang: str) -> dict[str, object]:
+    with Store(db) as store:
+        ctx = build_context(store, slug, week(week_label), lang=lang)
+    merged = ctx["counts"]["merged_prs"]
+    named = sum(t["count"] for t in ctx["themes"])
+    topics = sum(t["count"] for t in ctx["themes"] if t.get("topic", True))
+    other = ctx.get("other_theme") or {}
+    kinds = Counter(p.get("kind", "?") for p in ctx["prs"] if p["number"] in set(other.get("prs", [])))
+    return {
+        "merged": merged,
+        "named": named,
+        "topics": topics,
+        "themes": [(t["name"], t["count"], t.get("topic", True), t["trend"]) for t in ctx["themes"]],
+        "other": other.get("count", 0),
+        "other_kinds": kinds.most_common(),
+        "other_text": other.get("summary", ""),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("targets", nargs="+", help="owner/name:YYYY-Www, or DB=owner/name:YYYY-Www")
+    parser.add_argument("--db", type=Path, help="the store the targets are in (unless they name one)")
+    parser.add_argument("--lang", default="en", choices=["en", "zh"])
+    args = parser.parse_args(argv)
+    for target in args.targets:
+        db = args.db
+        if "=" in target:
+            db_text, target = target.split("=", 1)
+            db = Path(db_text)
+        if db is None:
+            parser.error(f"{target}: no --db")
+        slug, _, week_label = target.rpartition(":")
+        m = measure(db, slug, week_label, args.lang)
+        merged = int(m["merged"]) or 1  # type: ignore[call-overload]
+        print(
+            f"{slug} {week_label}: {m['merged']} PRs; named {m['named']} ({100 * int(m['named']) // merged}%), "  # type: ignore[call-overload]
+            f"topics {m['topics']} ({100 * int(m['topics']) // merged}%), other {m['other']}"  # type: ignore[call-overload]
+        )
+        for name, count, topic, trend in m["themes"]:  # type: ignore[attr-defined]
+            print(f"    {count:4d}  {name}{'' if topic else '  (kind)'}  [{trend}]")
+        print(f"    other: {m['other']} {m['other_kinds']}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

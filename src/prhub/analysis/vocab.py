@@ -1,0 +1,383 @@
+"""A repository's own vocabulary, learned from its history: what themes are made of.
+
+Four sources, none of them a word list about one project:
+
+- **title topics**: title tags and conventional scopes that name an area or a line
+  of work (``[ty]``, ``[`pylint`]``, ``fix(ssr):``, Go-style ``promql/parser:``),
+  not a kind of change (``[Bugfix]``, ``docs:``);
+- **areas**: where a PR's lines are, by the repository's own structure: package
+  roots known by their manifests (a Cargo workspace's ``crates/x``, npm's
+  ``packages/x``, Python and Go modules), else top-level directories past the
+  usual containers (``src/``, ``lib/``, ``internal/``), split further where one
+  holds much of the history;
+- **hot words**: title words, in any case, that this period uses far more often
+  than the preceding months did (a tf-idf-like lift against the repository's own
+  history), and two-word phrases that are hot as a whole;
+- **dependency updates**: bot and "Bump X from A to B" updates, one line of
+  their own whatever the language.
+
+Keys are stable: ``w-<word>`` for title vocabulary (a tag, a scope and the same
+word in titles are one key), ``a-<path>`` for areas, ``deps``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from prhub.analysis.labels import TitleParts
+
+DEPS_KEY = "deps"
+
+# Conventional types and kind prefixes: a "fix:" or "internal:" says what kind of change, not where.
+KIND_PREFIXES = frozenset(
+    """
+    fix fixes fixed bugfix hotfix feat feature features perf refactor revert docs doc test tests ci build chore
+    style internal minor misc release deps dep wip draft bump update upgrade cleanup typo nit breaking security
+    merge backport cherry-pick note todo example examples
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+# English function words and the verbs every title uses: never a theme by themselves.
+STOP_WORDS = frozenset(
+    """
+    a an the and or but nor of to in on at by for from with without into onto over under via per as is are was
+    were be been being it its this that these those there here when where which who whom what why how not no yes
+    all any each every some more most less least other than then too very also only just so if else out up down
+    off about after before again against between during through while until within can could should would will
+    may might must do does did done has have had having i we you they he she our your their my us them new old
+    add adds added adding fix fixes fixed fixing update updates updated updating remove removes removed removing
+    use uses used using make makes made making support supports supported supporting allow allows allowed improve
+    improves improved improving ensure ensures handle handles handled handling avoid avoids prevent prevents
+    change changes changed changing move moves moved rename renamed refactor refactors refactored cleanup clean
+    enable enables enabled disable disables disabled set sets get gets let lets bump bumps bumped upgrade
+    upgraded introduce introduces implement implements implemented correct correctly properly instead now when
+    always never first last one two three unused minor small typo typos tweak tweaks various misc some case
+    cases issue issues bug bugs error errors test tests testing tested doc docs documentation readme
+    comment comments code file files function functions method methods value values type types name names
+    default defaults option options version versions release releases pr prs ci wip revert reverts reverted
+    check checks checking run runs running work works working missing better more less don't doesn't can't
+    won't isn't via etc e.g i.e build builds
+    """.split()  # noqa: SIM905
+)
+
+_BACKTICKS = re.compile(r"`+")
+_SEPARATORS = re.compile(r"[\s_\-]+")
+# a Go- or kernel-style area prefix: "promql/parser: ...", "tsdb, wlog: ...", "rt: ..."
+PREFIX = re.compile(r"^\s*(?P<areas>[A-Za-z][\w./-]{0,40}(?:\s*,\s*[A-Za-z][\w./-]{0,40}){0,3})\s*:\s+\S")
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[._\-+][A-Za-z0-9]+)*")
+_VERSIONISH = re.compile(r"^(v?\d[\w.]*|[a-f0-9]{7,40}|[a-z]\d{0,2})$")
+_FAMILY = re.compile(r"[a-z]+\d*")
+
+# -- dependency updates -------------------------------------------------------------
+_DEP_TITLES = re.compile(
+    r"(?ix)^\s*(?:\[[^\]]*\]\s*)*(?:"
+    r"(?:chore|build|fix|feat|docs|ci|refactor)\((?:deps|deps-dev|dependencies|dev-deps|gomod|cargo|npm|pip"
+    r"|go|actions|github-actions|docker)\)!?:"  # chore(deps): ...
+    r"|bump\s+\S+.*\bfrom\s+\S+\s+to\s+\S+"  # Bump X from A to B (Dependabot)
+    r"|bump\s+the\s+\S+.*\bgroup\b"  # Bump the npm group ...
+    r"|update\s+(?:rust\s+crate|dependency|dependencies|module|go\s+module|npm\s+package|docker\s+tag)\b"  # Renovate
+    r"|update\s+\S+\s+(?:action|digest)\b"
+    r"|update\s+\S+\s+(?:action\s+)?to\s+v?\d[\w.\-]*\s*$"  # Update X to v1.2
+    r"|update\s+\S+(?:\s+\S+)?\s+dependencies\s*$"  # Update NPM Development dependencies
+    r"|update\s+all\s+(?:non-major\s+)?dependencies\b"
+    r"|lock\s+file\s+maintenance\b"
+    r"|\[pre-commit\.ci\]|pre-commit\s+autoupdate\b"
+    r")"
+)
+_DEP_BOTS = re.compile(r"(?i)^(renovate|dependabot|depfu|greenkeeper|snyk-bot|pyup|pre-commit-ci)")
+
+
+def is_dependency_update(title: str, author: str) -> bool:
+    """A dependency bot's PR, or a title that reads like one ("Bump X from A to B", "chore(deps): ...")."""
+    return bool(_DEP_BOTS.match(author.strip()) or _DEP_TITLES.match(title))
+
+
+# -- title topics -----------------------------------------------------------------------
+def word_key(text: str) -> str:
+    """How title vocabulary compares: case, backticks, spaces, ``-`` and ``_`` aside."""
+    return _SEPARATORS.sub("", _BACKTICKS.sub("", text).strip().lower())
+
+
+def display_form(text: str) -> str:
+    return _BACKTICKS.sub("", text).strip().strip(".:")
+
+
+def title_topics(title: str, parts: TitleParts, is_kind_tag: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """The title's tags and scopes that name an area or a line of work: (key, form as written),
+    the most specific first (a scope ``discovery/aws`` before ``discovery``)."""
+    found: list[tuple[str, str]] = []
+
+    def add(text: str) -> None:
+        form = display_form(text)
+        pieces = [p for p in form.split("/") if p]
+        # "discovery/aws" then "discovery"; a tag such as "CI/Build" is two tags, handled by is_kind_tag
+        for depth in range(len(pieces), 0, -1):
+            piece = "/".join(pieces[:depth])
+            key = word_key(piece)
+            if len(key) < 2 or key in KIND_PREFIXES or _VERSIONISH.match(key) or key in STOP_WORDS:
+                continue
+            entry = (f"w-{key}", piece)
+            if entry[0] not in {k for k, _ in found}:
+                found.append(entry)
+
+    for tag in parts.tags:
+        if not is_kind_tag(tag):
+            add(tag)
+    if parts.scope:
+        for scope in re.split(r"[,\s]+", parts.scope):
+            if scope and not is_kind_tag(scope):
+                add(scope)
+    elif parts.conventional is None:
+        prefix = PREFIX.match(parts.rest if parts.tags else title)
+        if prefix:
+            for area in re.split(r"\s*,\s*", prefix["areas"]):
+                head = area.split("/")[0].lower()
+                if head not in KIND_PREFIXES and not is_kind_tag(area):
+                    add(area)
+    return found
+
+
+def title_words(text: str) -> dict[str, str]:
+    """Content words of a title (its tags and prefix stripped by the caller): key -> form as written,
+    with two-word phrases (``native histogram``) as ``a+b`` keys."""
+    words: dict[str, str] = {}
+    tokens = [t for t in _TOKEN.findall(_BACKTICKS.sub("", text))]
+    kept: list[tuple[str, str] | None] = []
+    for i, token in enumerate(tokens):
+        lower = token.lower()
+        # the first word is mostly the verb ("Replace", "Handle"): a word only when written like a name
+        first_verb = i == 0 and not any(c.isdigit() or c.isupper() for c in token[1:])
+        if first_verb or lower in STOP_WORDS or len(lower) < 3 and not token.isupper() or _VERSIONISH.match(lower):
+            kept.append(None)
+            continue
+        if any(c.isdigit() for c in lower):
+            family = _FAMILY.match(lower)
+            if not family or len(family.group(0)) < 3:
+                kept.append(None)
+                continue
+            key = family.group(0)
+        else:
+            key = word_key(lower)
+            if len(key) > 4 and key.endswith("s") and not key.endswith(("ss", "us", "is")):
+                key = key[:-1]  # "assets" and "asset" are one word
+        if len(key) < 2:
+            kept.append(None)
+            continue
+        kept.append((key, token))
+        words.setdefault(f"w-{key}", token)
+    for first, second in zip(kept, kept[1:], strict=False):
+        if first and second and first[0] != second[0]:
+            words.setdefault(f"w-{first[0]}+{second[0]}", f"{first[1]} {second[1]}")
+    return words
+
+
+@dataclass(frozen=True, slots=True)
+class HotWord:
+    key: str
+    form: str
+    prs: int
+    lift: float
+
+
+def hot_words(
+    current: Sequence[Mapping[str, str]],
+    history: Counter[str],
+    history_prs: int,
+    min_prs: int,
+    min_lift: float,
+    limit: int,
+    covered: Callable[[str], bool] | None = None,
+) -> list[HotWord]:
+    """The words (and phrases) this period's titles use far more than the history window did.
+
+    ``current``: each PR's words; ``history``: in how many of the window's ``history_prs`` PRs
+    each word appeared. A phrase is kept over its words when it carries most of their PRs.
+    """
+    n = len(current)
+    if not n:
+        return []
+    counts: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    for words in current:
+        for key, form in words.items():
+            counts[key] += 1
+            forms.setdefault(key, Counter())[form] += 1
+    found: list[HotWord] = []
+    for key, k in counts.items():
+        if k < min_prs:
+            continue
+        rate = k / n
+        base = (history.get(key, 0) + 1) / (history_prs + 1)
+        lift = rate / base
+        form = sorted(forms[key].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        if lift >= min_lift and not (covered is not None and covered(form)):
+            found.append(HotWord(key, form, k, lift))
+    by_key = {h.key: h for h in found}
+    replaced: set[str] = set()
+    phrases: list[HotWord] = []
+    for p in sorted((h for h in found if "+" in h.key), key=lambda h: (-h.prs, h.key)):
+        words = [by_key[w] for w in (f"w-{x}" for x in p.key[2:].split("+", 1)) if w in by_key]
+        if replaced.intersection(w.key for w in words) or any(p.prs * 4 < w.prs * 3 for w in words):
+            continue
+        phrases.append(p)
+        replaced.update(w.key for w in words)
+    kept = [h for h in found if "+" not in h.key and h.key not in replaced] + phrases
+    kept.sort(key=lambda h: (-h.prs * min(h.lift, 20.0), h.key))
+    return kept[:limit]
+
+
+# -- areas ----------------------------------------------------------------------------------
+MANIFESTS = frozenset(
+    """
+    Cargo.toml package.json pyproject.toml setup.py setup.cfg go.mod pom.xml build.gradle build.gradle.kts
+    composer.json mix.exs Package.swift deno.json
+    """.split()  # noqa: SIM905
+)
+# directories that hold packages or sources rather than being one
+CONTAINERS = frozenset(
+    "src lib libs pkg pkgs internal crates packages modules apps app components source sources cmd plugins".split()  # noqa: SIM905
+)
+_NOT_A_PACKAGE = frozenset(
+    """
+    test tests __tests__ testdata fixtures fixture examples example e2e resources vendor third_party node_modules
+    benches bench benchmarks docs doc playground
+    """.split()  # noqa: SIM905
+)
+
+
+_NOT_A_MODULE = re.compile(r"(?i)(\.(json|lock|toml|ya?ml|md|rst|txt|cfg|ini|snap|sum|mod)$|^[^.]*$)")
+
+
+_GENERIC_MODULE = re.compile(r"(?i)^(index|mod|lib|main|init|utils?|common|shared|constants|types)\.")
+
+
+class AreaMap:
+    """Path -> its areas, the most specific first, learned from the paths of the history window.
+
+    ``weights``: how many PRs touched each path (the history window's and the period's). An area
+    is split into its children (directories, or module files) while it holds at least
+    ``split_share`` of those PRs and has at least two children holding ``child_share`` each. An
+    area holding ``whole_share`` or more is the project itself: only its children are areas.
+    """
+
+    def __init__(
+        self,
+        weights: Mapping[str, int],
+        split_share: float = 0.15,
+        child_share: float = 0.02,
+        whole_share: float = 0.85,
+    ) -> None:
+        self.roots = self._package_roots(weights)
+        tree: Counter[str] = Counter()
+        children: dict[str, set[str]] = {}
+        for path, n in weights.items():
+            chain = self._chain(path)
+            for i, area in enumerate(chain):
+                tree[area] += n
+                if i:
+                    children.setdefault(chain[i - 1], set()).add(area)
+        total = sum(n for path, n in weights.items() if self._chain(path)) or 1
+        self.split: set[str] = set()
+        for area, n in tree.items():
+            big = [c for c in children.get(area, ()) if tree[c] / total >= child_share]
+            if n / total >= split_share and len(big) >= 2:
+                self.split.add(area)
+        # the project itself, by name: flask/ and src/flask/ are one when a week moves the tree
+        by_name: Counter[str] = Counter()
+        for area, n in tree.items():
+            by_name[self._base_name(area)] += n
+        whole_names = {name for name, n in by_name.items() if n / total >= whole_share}
+        self.whole = frozenset(a for a in tree if self._base_name(a) in whole_names)
+        self.whole_names = frozenset(whole_names)
+        self.tree = tree
+        self._cache: dict[str, tuple[str, ...]] = {}
+        self._names: dict[str, str] = {}
+
+    @staticmethod
+    def _base_name(area: str) -> str:
+        parts = [p for p in area.split("/") if p not in CONTAINERS] or area.split("/")[-1:]
+        last = parts[-1]
+        if "." in last[1:]:
+            parts[-1] = last.rsplit(".", 1)[0]
+        return "/".join(parts)
+
+    @staticmethod
+    def _package_roots(weights: Iterable[str]) -> frozenset[str]:
+        roots = set()
+        for path in weights:
+            directory, _, name = path.rpartition("/")
+            if directory and name in MANIFESTS and not _NOT_A_PACKAGE.intersection(directory.split("/")):
+                roots.add(directory)
+        # the shallowest root wins: a package's own nested fixtures are not packages
+        return frozenset(r for r in roots if not any(r.startswith(o + "/") for o in roots))
+
+    def _chain(self, path: str) -> list[str]:
+        """Every directory (then the module file) that could be an area of ``path``, outermost first,
+        containers skipped."""
+        parts = path.split("/")
+        chain: list[str] = []
+        if len(parts) < 2 or parts[0] in _NOT_A_PACKAGE or parts[0].startswith("."):
+            return chain  # root files, tests, docs, CI: kinds of change, not areas
+        for depth in range(1, min(len(parts), 6) + 1):
+            prefix = "/".join(parts[:depth])
+            segment = parts[depth - 1]
+            if depth < len(parts) and segment in CONTAINERS and prefix not in self.roots:
+                continue
+            if depth > 1 and segment in _NOT_A_PACKAGE:
+                break
+            if depth == len(parts) and (
+                segment.startswith((".", "_")) or _NOT_A_MODULE.search(segment) or _GENERIC_MODULE.match(segment)
+            ):
+                break  # a module file can be an area; a manifest, a lock file or data cannot
+            chain.append(prefix)
+        return chain
+
+    def areas(self, path: str) -> tuple[str, ...]:
+        """The path's areas, most specific first: the outermost, then its children while it is split."""
+        found = self._cache.get(path)
+        if found is not None:
+            return found
+        chain = self._chain(path)
+        kept = chain[:1]
+        for area in chain[1:]:
+            if kept[-1] not in self.split:
+                break
+            kept.append(area)
+        found = tuple(a for a in reversed(kept) if a not in self.whole)
+        self._cache[path] = found
+        return found
+
+    def name(self, area: str) -> str:
+        """The area as a reader knows it: its path without the usual containers, the project itself
+        (a whole area) and a module's extension (``crates/ty`` -> ``ty``, ``src/flask/cli.py`` ->
+        ``cli`` when flask is the whole project)."""
+        found = self._names.get(area)
+        if found is None:
+            found = self._base_name(area)
+            whole = max((w for w in self.whole_names if found.startswith(w + "/")), key=len, default="")
+            if whole:
+                found = found[len(whole) + 1 :]
+            self._names[area] = found
+        return found
+
+
+def area_names(area_map: AreaMap, weighted_paths: Sequence[tuple[str, float]]) -> dict[str, tuple[str, bool]]:
+    """A PR's areas, most specific first, as key -> (name, split into sub-areas?): those holding at
+    least half of its weighted files. Keyed by name, so an area keeps its theme when the tree moves (``flask/`` ->
+    ``src/flask/``), and an area and the scope that names it (``promql/``, "promql: ...") are one."""
+    total = sum(w for _, w in weighted_paths)
+    if not total:
+        return {}
+    votes: Counter[str] = Counter()
+    for path, w in weighted_paths:
+        for area in area_map.areas(path):
+            votes[area] += w
+    held = sorted((a for a, v in votes.items() if v * 2 >= total), key=lambda a: (-a.count("/"), a))
+    found: dict[str, tuple[str, bool]] = {}
+    for area in held:
+        name = area_map.name(area)
+        found.setdefault(f"w-{word_key(name.rsplit('/', 1)[-1])}", (name, area in area_map.split))
+    return found
