@@ -213,13 +213,15 @@ def report(
       prhub report vllm-project/vllm --every week -o reports/
     """
     from prhub.config import load as load_settings
+    from prhub.config import of_repository
     from prhub.report.context import build_context
     from prhub.report.run import choose_period, render, resolve_repo, write_every
 
     with open_store(db) as store:
         with progress_bar("syncing") as on_progress:
-            slug, root = resolve_repo(store, repo, on_progress)
-        settings = load_settings(config, root, slug)
+            slug, _root = resolve_repo(store, repo, on_progress)
+        # --config FILE, else the repository's prhub.toml as the sync (just now, for a clone) kept it
+        settings = load_settings(config, None, slug) if config else of_repository(store, slug)
         zone_name = tz or settings.timezone
         language = lang or settings.language
         if every:
@@ -239,6 +241,44 @@ def report(
             output.write_text(text, encoding="utf-8")
         except OSError as exc:
             raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+
+
+@main.command("config")
+@click.argument("target", default=".", metavar="[PATH|OWNER/NAME]")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Settings file to show instead of the repository's prhub.toml.",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["toml", "json"]), default="toml", show_default=True, help="Output format."
+)
+@DB_OPTION
+def config_command(target: str, config_file: Path | None, fmt: str, db: Path | None) -> None:
+    """Show a repository's effective settings and where each value came from.
+
+    The layers: prhub's defaults (defaults.toml in the package), a preset
+    (named by `preset = "NAME"`, or matched by the repository's owner/name),
+    the repository's prhub.toml, and PRHUB_* environment variables.
+
+    PATH is a clone: its prhub.toml as the next sync will keep it. OWNER/NAME
+    is a stored repository: the settings its reports, serve and site use (the
+    prhub.toml kept at its last sync); a name not in the store shows what a
+    repository of that name would get.
+
+    \b
+    Examples:
+      prhub config ~/src/vllm
+      prhub config vllm-project/vllm --format json
+      prhub config . --config other.toml
+    """
+    from prhub.report.run import settings_of_target
+    from prhub.settings_view import to_json, to_toml
+
+    slug, settings = settings_of_target(target, config_file, db or default_db_path())
+    click.echo(to_json(settings, slug) if fmt == "json" else to_toml(settings, slug), nl=False)
 
 
 @main.command()

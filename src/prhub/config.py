@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import copy
 import functools
+import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from importlib.resources.abc import Traversable
@@ -65,6 +67,14 @@ RULE_KEYS: dict[str, dict[str, Any]] = {
     "ai_assistants": {"name": "", "match": []},
 }
 PRESET_KEYS: dict[str, Any] = {"description": "", "slugs": []}  # a preset's own [preset] table
+# Settings an environment variable may set, over every file (a server's or a CI job's choice).
+ENV_KEYS = {
+    "PRHUB_LANGUAGE": "language",
+    "PRHUB_TIMEZONE": "timezone",
+    "PRHUB_KEY_THRESHOLD": "key_threshold",
+    "PRHUB_QUICK_LOOK": "quick_look",
+    "PRHUB_PRESET": "preset",
+}
 _TABLES_AS_VALUES = ("modules.map", "importance.kind")  # tables whose keys are data, not settings
 
 
@@ -187,12 +197,37 @@ def load(path: str | Path | None = None, repo_root: str | Path | None = None, sl
     return from_dict(_read_toml(file, str(file)), file, slug)
 
 
-def from_dict(user: dict[str, Any], source: Path | None = None, slug: str | None = None) -> Settings:
-    """Layers the defaults, the preset (named in ``user`` or matched by ``slug``) and ``user``."""
+def of_repository(store: Any, slug: str) -> Settings:
+    """A stored repository's settings: its prhub.toml as the last sync kept it, else the defaults
+    (with the preset its slug matches). What ``serve``, ``site`` and ``report OWNER/NAME`` use."""
+    repo = store.repository(slug)
+    kept = store.repository_settings(repo.id)
+    return from_text(kept.toml, kept.origin, repo.slug) if kept else default_settings(repo.slug)
+
+
+def from_text(text: str, where: str, slug: str | None = None) -> Settings:
+    """A prhub.toml's text as stored at sync (``where``: the file it was read from)."""
+    try:
+        user = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where}: not valid TOML: {exc}") from None
+    return from_dict(user, Path(where), slug)
+
+
+def from_dict(
+    user: dict[str, Any],
+    source: Path | None = None,
+    slug: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Layers the defaults, the preset (named in ``user`` or matched by ``slug``), ``user`` and the
+    PRHUB_* variables of ``env`` (default: the process environment)."""
     where = str(source) if source else "settings"
     merged = copy.deepcopy(DEFAULTS)
     origins: dict[str, str] = {}
-    choice = user.get("preset", DEFAULTS["preset"])
+    environ = os.environ if env is None else env
+    from_env = {key: (var, environ[var]) for var, key in ENV_KEYS.items() if environ.get(var, "").strip()}
+    choice = from_env["preset"][1].strip() if "preset" in from_env else user.get("preset", DEFAULTS["preset"])
     _check_type(choice, "", "preset", where)
     preset = _choose_preset(choice, slug, where)
     preset_rules: dict[str, list[dict[str, Any]]] = {kind: [] for kind in RULE_LISTS}
@@ -202,7 +237,20 @@ def from_dict(user: dict[str, Any], source: Path | None = None, slug: str | None
         rest = {k: v for k, v in preset.settings.items() if k not in RULE_LISTS}
         _merge(merged, rest, DEFAULTS, f"preset {preset.name}", "", origin, origins, extend=True)
     _merge(merged, user, DEFAULTS, where, "", where, origins, extend=False)
+    for key, (var, text) in from_env.items():
+        _merge(
+            merged, {key: _env_value(text.strip(), DEFAULTS[key], var)}, DEFAULTS, var, "", f"env:{var}", origins, False
+        )
     return _build(merged, source, preset, preset_rules, origins)
+
+
+def _env_value(text: str, default: Any, var: str) -> Any:
+    if isinstance(default, (int, float)) and not isinstance(default, bool):
+        try:
+            return type(default)(text)
+        except ValueError:
+            raise ConfigError(f"{var} should be a {type(default).__name__}, got {text!r}") from None
+    return text
 
 
 def _choose_preset(choice: str, slug: str | None, where: str) -> Preset | None:
@@ -342,16 +390,20 @@ def _build(
     origins: dict[str, str],
 ) -> Settings:
     where = str(source) if source else "settings"
+
+    def at(key: str) -> str:  # the layer to blame for a bad value: the file, the preset or the variable
+        return origins.get(key, where).removeprefix("env:")
+
     if raw["language"] not in ("en", "zh"):
-        raise ConfigError(f"{where}: language must be 'en' or 'zh', got {raw['language']!r}")
+        raise ConfigError(f"{at('language')}: language must be 'en' or 'zh', got {raw['language']!r}")
     try:
         zone(raw["timezone"])
     except Exception:
-        raise ConfigError(f"{where}: unknown timezone {raw['timezone']!r}") from None
+        raise ConfigError(f"{at('timezone')}: unknown timezone {raw['timezone']!r}") from None
     if not 0 <= float(raw["key_threshold"]) <= 10:
-        raise ConfigError(f"{where}: key_threshold must be between 0 and 10")
+        raise ConfigError(f"{at('key_threshold')}: key_threshold must be between 0 and 10")
     if int(raw["quick_look"]) < 1:
-        raise ConfigError(f"{where}: quick_look must be at least 1")
+        raise ConfigError(f"{at('quick_look')}: quick_look must be at least 1")
     use_defaults = bool(raw["default_rules"])
     rules: dict[str, list[dict[str, Any]]] = {}
     rule_origins: dict[str, list[str]] = {}

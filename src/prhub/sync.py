@@ -17,7 +17,7 @@ from pathlib import Path
 
 from prhub.analysis.merges import NestedPr, Side, sides
 from prhub.analysis.prs import PrRef, RevertRef, bad_number, merged_branch, pr_refs, revert_ref, trailers
-from prhub.errors import UsageError
+from prhub.errors import ConfigError, UsageError
 from prhub.models import Commit, Identity
 from prhub.sources.git import GitRepo
 from prhub.store.sqlite import Repository, Store
@@ -112,9 +112,27 @@ def sync(
         result.flagged = dict(writer.flagged)
         result.merged_in = writer.merged_in
 
+    _keep_settings(store, git.path, repo)  # after the history: a bad file loses no commit
     result.totals = store.counts(repo.id)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _keep_settings(store: Store, root: Path, repo: Repository) -> None:
+    """The clone's prhub.toml, checked, kept in the store: serve, site and ``report OWNER/NAME`` use it
+    without the clone. A bad file is a one-line error at sync; the last good one stays kept."""
+    from prhub.config import CONFIG_NAME, from_text
+
+    file = root / CONFIG_NAME
+    if not file.is_file():
+        store.set_repository_settings(repo.id, None)
+        return
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    from_text(text, str(file), repo.slug)
+    store.set_repository_settings(repo.id, text, str(file))
 
 
 def _rewind(store: Store, git: GitRepo, repo: Repository, branch: str, head: str, result: SyncResult):  # noqa: ANN202

@@ -14,7 +14,7 @@ from typing import Any
 from prhub.analysis import pipeline, recommend
 from prhub.analysis.pipeline import Analyzer, PeriodAnalysis, PrResult
 from prhub.analysis.risks import why
-from prhub.config import RISK_TAGS, Settings, default_settings
+from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
 from prhub.period import Period, week
 from prhub.store.sqlite import Repository, Store
@@ -41,7 +41,7 @@ def build_context(
 ) -> dict[str, Any]:
     """The context of one report, read from the store with a few bounded queries."""
     _check_lang(lang)
-    settings = settings or default_settings(slug)
+    settings = settings or of_repository(store, slug)
     repo = store.repository(slug)
     since, until = pipeline.span_needed(period, settings)
     source = pipeline.StoreSource(store, repo, since, until)
@@ -64,7 +64,7 @@ def iter_contexts(
     same as ``build_context`` would give one by one.
     """
     _check_lang(lang)
-    settings = settings or default_settings(slug)
+    settings = settings or of_repository(store, slug)
     repo = store.repository(slug)
     source = pipeline.MemorySource(store, repo)
     analyzer = Analyzer(settings)

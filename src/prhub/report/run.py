@@ -35,6 +35,34 @@ def resolve_repo(store: Store, repo: str, progress: Progress | None = None) -> t
     raise UsageError(f"{repo!r} is neither a local clone nor an owner/name already in the store")
 
 
+def settings_of_target(target: str, config: Path | None, db: Path) -> tuple[str | None, Settings]:
+    """``prhub config``'s answer: the repository's name and settings, reading nothing into the store."""
+    from prhub import config as settings
+
+    path = Path(target).expanduser()
+    if path.is_dir():
+        from prhub.errors import GitError
+        from prhub.sources.git import GitRepo
+        from prhub.sync import slug_for
+
+        try:
+            git = GitRepo(path)
+        except GitError:  # a directory that is no clone: its prhub.toml alone
+            return None, settings.load(config, path)
+        slug = slug_for(git.path, git.remote_url())
+        return slug, settings.load(config, git.path, slug)
+    if not _SLUG.match(target):
+        raise UsageError(f"{target!r} is neither a directory nor an owner/name")
+    if config is not None:
+        return target, settings.load(config, None, target)
+    if db.is_file():
+        with Store(db) as store:
+            known = {repo.slug for repo in store.repositories()}
+            if target in known:
+                return target, settings.of_repository(store, target)
+    return target, settings.default_settings(target)
+
+
 def choose_period(week: str | None, month: str | None, since: str | None, until: str | None, tz: str) -> Period:
     """--week, --month or --since/--until (one of them); default: the last complete ISO week."""
     given = [name for name, value in (("--week", week), ("--month", month), ("--since", since)) if value]

@@ -152,4 +152,16 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX side_commits_seq ON side_commits (repo_id, branch, seq);
         """,
     ),
+    (
+        # each repository's own prhub.toml, kept at sync time so serve and site use it without the clone
+        "0005_repository_settings",
+        """
+        CREATE TABLE repository_settings (
+            repo_id INTEGER PRIMARY KEY,
+            toml TEXT NOT NULL,                 -- the file's text as it was at the last sync
+            origin TEXT NOT NULL,               -- where it was read (the file's path)
+            updated_at INTEGER NOT NULL
+        );
+        """,
+    ),
 ]

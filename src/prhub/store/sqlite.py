@@ -46,6 +46,15 @@ class Repository:
 
 
 @dataclass(frozen=True, slots=True)
+class StoredSettings:
+    """A repository's prhub.toml as the last sync read it."""
+
+    toml: str
+    origin: str  # the file's path at that sync
+    updated_at: int
+
+
+@dataclass(frozen=True, slots=True)
 class Cursor:
     head_sha: str
     seq: int
@@ -122,6 +131,27 @@ class Store:
     def repositories(self) -> list[Repository]:
         rows = self.db.execute("SELECT id, slug, path, remote_url, default_branch FROM repositories ORDER BY slug")
         return [Repository(*row) for row in rows]
+
+    # -- settings -----------------------------------------------------------
+    def set_repository_settings(self, repo_id: int, toml: str | None, origin: str = "") -> None:
+        """Keep the repository's prhub.toml text (None: it has none any more); unchanged text is not rewritten."""
+        with self.transaction():
+            if toml is None:
+                self.db.execute("DELETE FROM repository_settings WHERE repo_id = ?", (repo_id,))
+                return
+            self.db.execute(
+                """INSERT INTO repository_settings (repo_id, toml, origin, updated_at) VALUES (?, ?, ?, ?)
+                   ON CONFLICT (repo_id) DO UPDATE SET toml = excluded.toml, origin = excluded.origin,
+                     updated_at = excluded.updated_at
+                   WHERE repository_settings.toml <> excluded.toml OR repository_settings.origin <> excluded.origin""",
+                (repo_id, toml, origin, int(time.time())),
+            )
+
+    def repository_settings(self, repo_id: int) -> StoredSettings | None:
+        row = self.db.execute(
+            "SELECT toml, origin, updated_at FROM repository_settings WHERE repo_id = ?", (repo_id,)
+        ).fetchone()
+        return StoredSettings(*row) if row else None
 
     # -- cursors ------------------------------------------------------------
     def cursor(self, repo_id: int, branch: str) -> Cursor | None:

@@ -13,6 +13,7 @@ import hashlib
 import itertools
 import json
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from prhub.analysis.pipeline import Analyzer
-from prhub.config import Settings, default_settings
+from prhub.config import Settings, of_repository
 from prhub.errors import NotFoundError
 from prhub.period import Period, from_slug, week
 from prhub.report.context import build_context, forge_url
@@ -93,7 +94,7 @@ class ReportService:
         self._lock = threading.Lock()
         self._building: dict[str, threading.Lock] = {}
         self._stores: list[Store] = []
-        self._listing_rules: dict[str, _ListingRules] = {}  # slug -> its rules
+        self._listing_rules: dict[str, tuple[str, _ListingRules]] = {}  # slug -> (settings state, its rules)
         self._weeks: dict[str, tuple[str, list[WeekSummary]]] = {}  # slug -> (sync state, weeks)
 
     # -- connections ------------------------------------------------------------------------------
@@ -141,7 +142,7 @@ class ReportService:
         a revert as the risk table tags it), so the listing and the page agree.
         Kept until a sync moves the repository, as the reports are.
         """
-        state = self.state(repo)
+        state = f"{self.state(repo)}|{self.settings_state(repo)}"
         with self._lock:
             hit = self._weeks.get(repo.slug)
         if hit is not None and hit[0] == state:
@@ -152,7 +153,7 @@ class ReportService:
                FROM pull_requests WHERE repo_id = ? ORDER BY monday DESC""",
             (repo.id,),
         ).fetchall()
-        rules = self._rules(repo.slug)
+        rules = self._rules(repo)
         weeks: list[WeekSummary] = []
         for monday, group in itertools.groupby(rows, key=lambda row: row[0]):
             prs = list(group)
@@ -164,11 +165,12 @@ class ReportService:
             self._weeks[repo.slug] = (state, weeks)
         return weeks
 
-    def _rules(self, slug: str) -> _ListingRules:
-        found = self._listing_rules.get(slug)
-        if found is None:
-            found = self._listing_rules[slug] = _ListingRules(default_settings(slug))
-        return found
+    def _rules(self, repo: Repository) -> _ListingRules:
+        state = self.settings_state(repo)
+        found = self._listing_rules.get(repo.slug)
+        if found is None or found[0] != state:
+            found = self._listing_rules[repo.slug] = (state, _ListingRules(of_repository(self.store, repo.slug)))
+        return found[1]
 
     def state(self, repo: Repository) -> str:
         """Changes whenever a sync moves any branch of the repository."""
@@ -179,10 +181,15 @@ class ReportService:
         ).fetchone()
         return str(row[0] or "")
 
+    def settings_state(self, repo: Repository) -> str:
+        """Changes whenever a sync keeps a new prhub.toml for the repository."""
+        kept = self.store.repository_settings(repo.id)
+        return f"{kept.updated_at}:{zlib.crc32(kept.toml.encode())}" if kept else ""
+
     # -- reports --------------------------------------------------------------------------------------
     def _key(self, repo: Repository, period: Period, lang: str) -> str:
         """A report's cache key: the data state is in it, so a sync makes every older entry unreachable."""
-        return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}"
+        return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}|{self.settings_state(repo)}"
 
     def report(self, repo: Repository, period: Period, lang: str) -> CachedReport:
         if period.end - period.start > timedelta(days=MAX_PERIOD_DAYS):
