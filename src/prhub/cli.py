@@ -139,6 +139,20 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
             markup=False,
             soft_wrap=True,  # one line, whatever the terminal's width
         )
+    if result.renamed_from:
+        err_console.print(
+            f"prhub: note: {result.renamed_from} already names another repository in this database; "
+            f"this one ({result.repo.path}) is stored as {result.repo.slug}",
+            markup=False,
+            soft_wrap=True,
+        )
+    if result.flagged:
+        what = ", ".join(f"{n} {_FLAG_WORDS.get(flag, flag)}" for flag, n in sorted(result.flagged.items()))
+        err_console.print(
+            f"prhub: note: commits stored flagged: {what}",
+            markup=False,
+            soft_wrap=True,
+        )
     t = result.totals
     if result.new_commits:
         click.echo(
@@ -151,6 +165,13 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
             f"{result.repo.slug} {result.branch}: already up to date at {result.head[:12]} "
             f"({_count(t['commits'], 'commit')}, {_count(t['pull_requests'], 'PR')})"
         )
+
+
+_FLAG_WORDS = {
+    "bad-date": "with an unreadable date",
+    "bad-tz": "with an unreadable time zone",
+    "bad-pr-number": "naming an impossible PR number",
+}
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -27,6 +27,12 @@ BATCH = 2000  # commits per transaction; PRHUB_SYNC_BATCH overrides it (tests us
 Progress = Callable[[int, int], None]  # (commits done, commits in this sync)
 
 _REMOTE = re.compile(r"[:/](?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$")
+# scheme://[user@]host[:port]/owner/name or user@host:owner/name
+_FORGE = re.compile(
+    r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?(?P<host>[^/:]+)(?::\d+)?[:/](?:.*/)?"
+    r"(?P<owner>[^/:]+)/(?P<name>[^/]+?)(?:\.git)?/?$",
+    re.I,
+)
 
 
 def batch_size() -> int:
@@ -53,6 +59,29 @@ def slug_for(path: Path, remote_url: str | None) -> str:
     return f"local/{name}"
 
 
+def _public_url(url: str | None) -> str | None:
+    """The remote without a password or token (``https://user:token@host/...``): it is stored and shown."""
+    if url and "://" in url and "@" in url.split("://", 1)[1].split("/", 1)[0]:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://{rest.split('@', 1)[1]}"
+    return url
+
+
+def identity_for(git: GitRepo, head: str, remote_url: str | None) -> str:
+    """What tells this repository apart from any other that would get its slug.
+
+    Its forge URL (host, owner, name: ``github.com/pallets/flask``), else its root
+    commit and where it lives (``root:<sha>:<path>``): two unrelated clones in
+    folders of one name, or one owner/name on two hosts, are two repositories.
+    """
+    url = (remote_url or "").strip()
+    if url and not url.startswith(("/", ".", "~", "file:")):
+        found = _FORGE.search(url)
+        if found:
+            return f"{found['host']}/{found['owner']}/{found['name']}".lower()
+    return f"root:{git.root_of(head)}:{git.path}"
+
+
 @dataclass(slots=True)
 class SyncResult:
     repo: Repository
@@ -66,6 +95,7 @@ class SyncResult:
     totals: dict[str, int] = field(default_factory=dict)
     flagged: dict[str, int] = field(default_factory=dict)  # flag -> commits stored with it (bad date, zone, number)
     merged_in: int = 0  # new PRs that were merged on another branch and brought in by a merge
+    renamed_from: str | None = None  # the slug another repository holds, so this one got repo.slug
 
 
 def sync(
@@ -79,9 +109,13 @@ def sync(
     git = GitRepo(path)
     branch = branch or git.default_branch()
     head = git.head_of(branch)
-    remote = git.remote_url()
-    repo = store.upsert_repository(slug_for(git.path, remote), str(git.path), remote, branch)
+    remote = _public_url(git.remote_url())
+    slug = slug_for(git.path, remote)
+    identity = identity_for(git, head, remote)
+    repo = store.claim_repository(identity, slug, str(git.path), remote, branch, lambda sha: bool(git.resolve(sha)))
     result = SyncResult(repo, branch, head)
+    if repo.slug != slug:
+        result.renamed_from = slug
 
     cursor = store.cursor(repo.id, branch)
     if (

@@ -367,6 +367,11 @@ class GitRepo:
         )
         return proc.returncode == 0
 
+    def root_of(self, head: str) -> str:
+        """The first root commit of ``head``'s history (the oldest, as rev-list lists it last)."""
+        roots = (self._run("rev-list", "--max-parents=0", head) or "").split()
+        return roots[-1] if roots else head
+
     def remote_url(self) -> str | None:
         return self._run("config", "--get", "remote.origin.url", check=False) or None
 

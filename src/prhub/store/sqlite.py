@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +113,55 @@ class Store:
                 (slug, path, remote_url, branch, int(time.time())),
             )
         return self.repository(slug)
+
+    def claim_repository(
+        self,
+        identity: str,
+        slug: str,
+        path: str,
+        remote_url: str | None,
+        branch: str | None,
+        has_commit: Callable[[str], bool],
+    ) -> Repository:
+        """The stored repository with this identity, else a new one under ``slug``, or under
+        ``slug-2``, ``slug-3``... when another repository holds it: a collision never merges
+        two histories (the second would take the first's for a force-push and delete it).
+
+        A row stored before identities were kept is this repository when its path or remote
+        is this one's, or when its last synced commit is in this repository.
+        """
+        with self.transaction():
+            row = self.db.execute("SELECT id, slug FROM repositories WHERE identity = ?", (identity,)).fetchone()
+            if row is None:
+                candidate, n = slug, 1
+                while True:
+                    found = self.db.execute(
+                        "SELECT id, path, remote_url, identity FROM repositories WHERE slug = ?", (candidate,)
+                    ).fetchone()
+                    if found is None:
+                        self.db.execute(
+                            """INSERT INTO repositories (slug, path, remote_url, default_branch, created_at, identity)
+                               VALUES (?, ?, ?, ?, ?, ?)""",
+                            (candidate, path, remote_url, branch, int(time.time()), identity),
+                        )
+                        break
+                    if found[3] is None and self._same_legacy(found, path, remote_url, has_commit):
+                        break
+                    n += 1
+                    candidate = f"{slug}-{n}"
+                row = (found[0] if found else None, candidate)
+            self.db.execute(
+                """UPDATE repositories SET path = ?, remote_url = ?, identity = ?,
+                     default_branch = COALESCE(?, default_branch) WHERE slug = ?""",
+                (path, remote_url, identity, branch, row[1]),
+            )
+        return self.repository(row[1])
+
+    def _same_legacy(self, found: tuple, path: str, remote_url: str | None, has_commit: Callable[[str], bool]) -> bool:
+        if found[1] == path or (remote_url and found[2] == remote_url):
+            return True
+        heads = self.db.execute("SELECT head_sha FROM sync_cursors WHERE repo_id = ?", (found[0],)).fetchall()
+        return bool(heads) and all(has_commit(h[0]) for h in heads)
 
     def repository(self, slug: str) -> Repository:
         row = self.db.execute(
