@@ -86,6 +86,17 @@ class PeriodAnalysis:
     history: list[tuple[Period, int]]  # the 12 periods up to this one, oldest first
     theme_names: dict[str, str] = field(default_factory=dict)
     other: themes.Theme | None = None  # the PRs no named theme took ("Other changes")
+    learned: dict[str, themes.Learned] = field(default_factory=dict)  # the names of the learned themes
+
+    def registry_entries(self) -> list[queries.RegisteredTheme]:
+        """The period's themes as the theme registry keeps them."""
+        start = int(self.period.start.timestamp())
+        out = []
+        for t in self.themes:
+            known = self.learned.get(t.key)
+            en, zh = (known.name_en, known.name_zh) if known is not None else (t.name, t.name)
+            out.append(queries.RegisteredTheme(t.key, en, zh, t.source, t.topic, start, start))
+        return out
 
 
 class Analyzer:
@@ -463,7 +474,15 @@ def _bounds(period: Period) -> tuple[int, int]:
     return int(period.start.timestamp()), int(period.end.timestamp())
 
 
-def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: str = "en") -> PeriodAnalysis:
+def analyse_period(
+    analyzer: Analyzer,
+    source: PrSource,
+    period: Period,
+    lang: str = "en",
+    registry: Mapping[str, queries.RegisteredTheme] | None = None,
+) -> PeriodAnalysis:
+    """``registry``: the repository's theme registry; a learned theme an earlier period chose keeps
+    the names it was registered with."""
     settings = analyzer.settings
     start, end = _bounds(period)
     current = [analyzer.facts(pr) for pr in source.prs(start, end)]
@@ -483,6 +502,10 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
     words = period_vocabulary(analyzer, source, period, current, path_prs)
     candidates = {r.number: theme_candidates(analyzer, r.facts, words) for r in results}
     words.settle_names()
+    if registry:
+        words.apply_registry(
+            {k: (t.name_en, t.name_zh) for k, t in registry.items() if t.first_start <= start and t.source != "rule"}
+        )
 
     def previous_counts(keys: Sequence[str]) -> list[Counter[str]]:
         chosen = set(keys)
@@ -551,6 +574,7 @@ def analyse_period(analyzer: Analyzer, source: PrSource, period: Period, lang: s
         history=history_counts,
         theme_names={t.key: t.name for t in [*found, *([other] if other else [])]},
         other=other,
+        learned=dict(words.learned),
     )
 
 
@@ -574,10 +598,20 @@ def period_vocabulary(
         len(titles),
         options["dynamic_min_prs"],
         options["word_lift"],
-        options["dynamic"],
+        options["dynamic"] * 4,
         # a word a rule already names is that rule's; a stop word is the vocabulary of every week
         lambda form: analyzer.theme_matcher.covered(form) or vocab.word_key(form) in analyzer.theme_matcher.stop,
     )
+    # a hot word whose PRs nearly all carry one title tag or scope says nothing the tag does not
+    kept = []
+    for h in hot:
+        tags: Counter[str] = Counter()
+        for f in current:
+            if h.key in f.title_words:
+                tags.update({key for key, _ in f.topics})
+        if not tags or tags.most_common(1)[0][1] * 5 < h.prs * 4:
+            kept.append(h)
+    hot = kept[: options["dynamic"]]
     weights = Counter(path_prs)
     for f in current:
         weights.update({p: 1 for p, _ in f.weighted_paths if analyzer.path_class(p) == "source"})

@@ -488,6 +488,13 @@ class Vocabulary:
             form = sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
             self.learned[key] = Learned(form, form, True, 1.0, "title")
 
+    def apply_registry(self, names: Mapping[str, tuple[str, str]]) -> None:
+        """A learned theme an earlier period chose keeps the names the registry holds for it."""
+        for key, known in list(self.learned.items()):
+            if key in names:
+                en, zh = names[key]
+                self.learned[key] = Learned(en, zh, known.topic, known.weight, known.source)
+
 
 def _name_like(word: str) -> bool:
     """Written like a name: a capital past the first letter, or a digit (``Gemma4``, ``PGO``, ``DeepSeek``)."""

@@ -59,7 +59,7 @@ STOP_WORDS = frozenset(
     comment comments code file files function functions method methods value values type types name names
     default defaults option options version versions release releases pr prs ci wip revert reverts reverted
     check checks checking run runs running work works working missing better more less don't doesn't can't
-    won't isn't via etc e.g i.e build builds
+    won't isn't via etc e.g i.e build builds part parts step steps follow followup follow-up round another
     """.split()  # noqa: SIM905
 )
 

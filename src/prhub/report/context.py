@@ -17,6 +17,7 @@ from prhub.analysis.risks import why
 from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
 from prhub.period import Period, week
+from prhub.store import queries
 from prhub.store.sqlite import Repository, Store
 
 SCHEMA_VERSION = 1
@@ -45,7 +46,9 @@ def build_context(
     repo = store.repository(slug)
     since, until = pipeline.span_needed(period, settings)
     source = pipeline.StoreSource(store, repo, since, until)
-    analysis = pipeline.analyse_period(Analyzer(settings), source, period, lang)
+    registry = queries.registered_themes(store, repo.id)
+    analysis = pipeline.analyse_period(Analyzer(settings), source, period, lang, registry)
+    queries.register_themes(store, repo.id, analysis.registry_entries())
     return to_context(repo, analysis, settings, lang, now)
 
 
@@ -68,8 +71,16 @@ def iter_contexts(
     repo = store.repository(slug)
     source = pipeline.MemorySource(store, repo)
     analyzer = Analyzer(settings)
+    registry = queries.registered_themes(store, repo.id)
     for period in periods_of(source, kind, tz):
-        yield to_context(repo, pipeline.analyse_period(analyzer, source, period, lang), settings, lang, now)
+        analysis = pipeline.analyse_period(analyzer, source, period, lang, registry)
+        entries = analysis.registry_entries()
+        queries.register_themes(store, repo.id, entries)
+        for entry in entries:  # as the store now has it: the earliest period's names stay
+            known = registry.get(entry.key)
+            if known is None or entry.first_start < known.first_start:
+                registry[entry.key] = entry
+        yield to_context(repo, analysis, settings, lang, now)
 
 
 def periods_of(source: pipeline.MemorySource, kind: str, tz: str) -> list[Period]:

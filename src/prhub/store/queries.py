@@ -7,6 +7,8 @@ Every query is bounded by time and uses the (repo_id, merged_at) and
 
 from __future__ import annotations
 
+import contextlib
+import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -272,3 +274,55 @@ def time_bounds(store: Store, repo_id: int) -> tuple[int, int] | None:
         "SELECT min(merged_at), max(merged_at) FROM pull_requests WHERE repo_id = ?", (repo_id,)
     ).fetchone()
     return (row[0], row[1]) if row and row[0] is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class RegisteredTheme:
+    key: str
+    name_en: str
+    name_zh: str
+    source: str
+    topic: bool
+    first_start: int
+    last_start: int
+
+
+def registered_themes(store: Store, repo_id: int) -> dict[str, RegisteredTheme]:
+    """The repository's theme registry: key -> the theme as first chosen."""
+    rows = store.execute(
+        "SELECT key, name_en, name_zh, source, topic, first_start, last_start FROM theme_registry WHERE repo_id = ?",
+        (repo_id,),
+    )
+    return {
+        str(k): RegisteredTheme(str(k), str(en), str(zh), str(src), bool(topic), int(first), int(last))
+        for k, en, zh, src, topic, first, last in rows
+    }
+
+
+def register_themes(store: Store, repo_id: int, themes: Iterable[RegisteredTheme]) -> None:
+    """Record the themes a period chose: a theme keeps the names of the earliest period that chose it."""
+    rows = [(repo_id, t.key, t.name_en, t.name_zh, t.source, int(t.topic), t.first_start, t.last_start) for t in themes]
+    if not rows:
+        return
+    with contextlib.suppress(sqlite3.Error):  # a read-only store still reports: the registry keeps names steady
+        _register(store, rows)
+
+
+def _register(store: Store, rows: list[tuple[object, ...]]) -> None:
+    with store.transaction():
+        store.executemany(
+            """INSERT INTO theme_registry (repo_id, key, name_en, name_zh, source, topic, first_start, last_start)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (repo_id, key) DO UPDATE SET
+                 name_en = CASE WHEN excluded.first_start < theme_registry.first_start
+                                THEN excluded.name_en ELSE theme_registry.name_en END,
+                 name_zh = CASE WHEN excluded.first_start < theme_registry.first_start
+                                THEN excluded.name_zh ELSE theme_registry.name_zh END,
+                 source = CASE WHEN excluded.first_start < theme_registry.first_start
+                               THEN excluded.source ELSE theme_registry.source END,
+                 first_start = CASE WHEN excluded.first_start < theme_registry.first_start
+                                    THEN excluded.first_start ELSE theme_registry.first_start END,
+                 last_start = CASE WHEN excluded.last_start > theme_registry.last_start
+                                   THEN excluded.last_start ELSE theme_registry.last_start END""",
+            rows,
+        )

@@ -164,4 +164,22 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # the per-repository theme registry: every theme a report chose, with the names of the
+        # earliest period that chose it, so a learned theme keeps its name week over week
+        "0006_theme_registry",
+        """
+        CREATE TABLE theme_registry (
+            repo_id INTEGER NOT NULL,
+            key TEXT NOT NULL,                  -- stable id: a rule's key, w-<word>, deps
+            name_en TEXT NOT NULL,
+            name_zh TEXT NOT NULL,
+            source TEXT NOT NULL,               -- rule | title | word | area | deps | dynamic
+            topic INTEGER NOT NULL,             -- 1: an area or a line of work, 0: a kind of change
+            first_start BIGINT NOT NULL,        -- start (unix seconds) of the earliest period that chose it
+            last_start BIGINT NOT NULL,         -- start of the latest
+            PRIMARY KEY (repo_id, key)
+        );
+        """,
+    ),
 ]

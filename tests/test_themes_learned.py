@@ -1,0 +1,133 @@
+"""Golden case: themes learned from a repository's own vocabulary.
+
+A small scripted monorepo (a Cargo workspace with ``crates/ty_checker`` and
+``crates/parser``, an npm package ``packages/web``) with some months of history,
+then a busy week of ``[ty]`` tags, ``fix(ssr):`` scopes, untagged work in one
+crate, a hot new word (PGO) and dependency bots. The report must name those
+themes, keep the bots' bumps on one Dependency updates line (never a theme named
+after a language), and keep the names the next week through the theme registry.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import run_prhub
+from gitrepo import ALICE, BOB, EPOCH, FORGE, ScriptedRepo, Who
+
+RENOVATE = Who("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com")
+DEPENDABOT = Who("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+WEEK = 7 * 86400
+
+
+class Script:
+    def __init__(self, repo: ScriptedRepo) -> None:
+        self.repo = repo
+        self.number = 100
+
+    def pr(self, title: str, path: str, at: int, who: Who = ALICE, lines: int = 30) -> int:
+        self.number += 1
+        self.repo.lines(path, lines + self.number % 7, tag=f"pr{self.number}")
+        self.repo.commit(f"{title} (#{self.number})", author=who, committer=FORGE, at=at)
+        return self.number
+
+
+@pytest.fixture(scope="module")
+def scripted(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScriptedRepo, Path]:
+    base = tmp_path_factory.mktemp("learned")
+    repo = ScriptedRepo(base / "repo")
+    for manifest in ("Cargo.toml", "crates/ty_checker/Cargo.toml", "crates/parser/Cargo.toml"):
+        repo.lines(manifest, 3)
+    repo.lines("packages/web/package.json", 3)
+    repo.commit("Initial import", author=ALICE, at=EPOCH - 20 * WEEK)
+    s = Script(repo)
+    # twelve quiet weeks of history: the same kinds of work, none of it about PGO
+    for w in range(12, 0, -1):
+        t = EPOCH - w * WEEK
+        s.pr(f"[ty] Infer more precise types {w}", "crates/ty_checker/src/infer.rs", t + 3600)
+        s.pr(f"Speed up the lexer {w}", "crates/parser/src/lexer.rs", t + 7200, BOB)
+        s.pr(f"fix(ssr): keep module order {w}", "packages/web/src/ssr.ts", t + 9000)
+        s.pr(f"Update Rust crate serde to v1.0.{w}", "Cargo.lock", t + 10000, RENOVATE)
+    # the busy week, 2026-W15
+    t = EPOCH
+    for i in range(6):
+        s.pr(f"[ty] Narrow unions in match arms, case {i}", f"crates/ty_checker/src/narrow{i % 2}.rs", t + i * 600)
+    for i in range(4):
+        s.pr(f"fix(ssr): rewrite import {i} in transformed modules", "packages/web/src/ssr.ts", t + 5000 + i * 600)
+    for i in range(4):
+        s.pr(f"Speed up the lexer {i}", "crates/parser/src/lexer.rs", t + 9000 + i * 600, BOB)
+    for i, crate in enumerate(("clap", "globset", "similar", "ignore")):
+        s.pr(f"Update Rust crate {crate} to v4.{i}.1", "Cargo.lock", t + 20000 + i * 600, RENOVATE)
+    s.pr("Bump lodash from 4.17.20 to 4.17.21", "packages/web/package-lock.json", t + 30000, DEPENDABOT)
+    for i, target in enumerate(("Linux x86-64", "macOS ARM64", "Windows x86-64")):
+        s.pr(f"Enable PGO for {target} release builds", f".github/workflows/release{i}.yml", t + 40000 + i * 600)
+    # the next week: the same lines of work, one scope written in capitals
+    t = EPOCH + WEEK
+    for i in range(5):
+        s.pr(f"[ty] Narrow literal types, case {i}", "crates/ty_checker/src/narrow0.rs", t + i * 600)
+    for i in range(3):
+        s.pr(f"fix(SSR): hoist imports {i}", "packages/web/src/ssr.ts", t + 5000 + i * 600)
+    for i in range(3):
+        s.pr(f"Update Rust crate anyhow to v1.0.{i}", "Cargo.lock", t + 9000 + i * 600, RENOVATE)
+    return repo, base / "prhub.db"
+
+
+def report(repo: ScriptedRepo, db: Path, week: str, lang: str = "en") -> dict:
+    args = ["report", str(repo.path), "--db", str(db), "--week", week, "--format", "json", "--lang", lang]
+    proc = run_prhub(*args)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_the_week_s_themes_come_from_the_repository(scripted: tuple[ScriptedRepo, Path]) -> None:
+    repo, db = scripted
+    ctx = report(repo, db, "2026-W15")
+    assert ctx["counts"]["merged_prs"] == 22
+    themes = {t["key"]: t for t in ctx["themes"]}
+    # a title tag, a conventional scope, a crate (by its Cargo.toml), a hot new word, the bots
+    assert {"w-ty", "w-ssr", "w-parser", "w-pgo", "deps"} <= set(themes)
+    assert themes["w-ty"]["name"] == "ty" and themes["w-ty"]["count"] == 6 and themes["w-ty"]["topic"]
+    assert themes["w-ssr"]["name"] == "ssr" and themes["w-ssr"]["count"] == 4
+    assert themes["w-parser"]["name"] == "parser" and themes["w-parser"]["count"] == 4
+    assert themes["w-pgo"]["name"] == "PGO" and themes["w-pgo"]["count"] == 3 and themes["w-pgo"]["trend"] == "new"
+    # every bot bump, Renovate's and Dependabot's, on one line that is a kind, not a topic
+    deps = themes["deps"]
+    assert deps["name"] == "Dependency updates" and deps["count"] == 5 and not deps["topic"]
+    assert all(p["theme_key"] == "deps" for p in ctx["prs"] if "[bot]" in p["author"])
+    assert not any("rust" in t["name"].lower() for t in ctx["themes"])
+    named = sum(t["count"] for t in ctx["themes"])
+    topics = sum(t["count"] for t in ctx["themes"] if t["topic"])
+    assert named / 22 >= 0.65 and topics / 22 >= 0.5
+    # in Chinese: the kind is translated, a proper noun stays as it is
+    zh = {t["key"]: t["name"] for t in report(repo, db, "2026-W15", "zh")["themes"]}
+    assert zh["deps"] == "依赖更新" and zh["w-ty"] == "ty" and zh["w-pgo"] == "PGO"
+
+
+def test_the_registry_keeps_names_and_trends_compare_like_with_like(scripted: tuple[ScriptedRepo, Path]) -> None:
+    repo, db = scripted
+    report(repo, db, "2026-W15")
+    ctx = report(repo, db, "2026-W16")
+    themes = {t["key"]: t for t in ctx["themes"]}
+    # "fix(SSR):" is the same theme, under the name first registered, compared with last week's 4
+    assert themes["w-ssr"]["name"] == "ssr" and themes["w-ssr"]["count"] == 3
+    assert themes["w-ssr"]["previous_count"] == 4
+    assert themes["w-ty"]["previous_count"] == 6 and themes["deps"]["count"] == 3
+    with sqlite3.connect(db) as conn:
+        rows = {
+            k: (n, s, topic)
+            for k, n, s, topic in conn.execute("SELECT key, name_en, source, topic FROM theme_registry")
+        }
+    assert rows["w-ssr"] == ("ssr", "title", 1) and rows["deps"] == ("Dependency updates", "deps", 0)
+    assert rows["w-parser"] == ("parser", "area", 1)
+
+
+def test_other_changes_say_what_they_hold(scripted: tuple[ScriptedRepo, Path]) -> None:
+    repo, db = scripted
+    ctx = report(repo, db, "2026-W15")
+    other = ctx["other_theme"]
+    if other is not None:
+        assert sum(k["count"] for k in other["kinds"]) == other["count"] == len(other["prs"])
