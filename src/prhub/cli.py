@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from prhub import __version__
-from prhub.errors import PrhubError, UsageError
+from prhub.errors import GitHubError, PrhubError, UsageError
 from prhub.store.sqlite import Store, default_db_path
 
 if TYPE_CHECKING:
@@ -110,7 +110,13 @@ def main() -> None:
 )
 @DB_OPTION
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary line.")
-def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> None:
+@click.option(
+    "--github",
+    "use_github",
+    is_flag=True,
+    help="Then read what git lacks (labels, logins, reviews) from the GitHub API; token from GITHUB_TOKEN or GH_TOKEN.",
+)
+def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool, use_github: bool) -> None:
     """Read a local clone's history into the store.
 
     The first sync reads the whole first-parent history of the branch; every
@@ -123,12 +129,34 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
     number); each carries its cursor, so a sync killed at any moment loses at
     most the batch in progress, which the next sync reads again.
 
+    With --github, the merged PRs' GitHub records follow: labels, the author's
+    login, reviews, review threads, linked issues, milestone; GraphQL, 100 PRs
+    a request, each page's rate-limit cost shown. The token comes from
+    GITHUB_TOKEN or GH_TOKEN, never from the command line; PRHUB_GITHUB_API
+    names the API root (GitHub Enterprise: https://HOST/api/v3). A later sync
+    reads only the PRs updated since; a sync stopped by a kill or by the rate
+    limit resumes where it stopped. Waiting on rate limits is bounded by
+    PRHUB_GITHUB_MAX_WAIT seconds (900); past it the sync stops (exit 75) and
+    says when to run it again.
+
     \b
     Examples:
       prhub sync ~/src/vllm
       prhub sync ~/src/vllm --branch main --db /data/prhub.db
+      GITHUB_TOKEN=... prhub sync ~/src/vllm --github
     """
     from prhub.sync import sync as run_sync
+
+    token = None
+    if use_github:
+        from prhub.sources.github import graphql_url, token_from_env
+
+        token = token_from_env()
+        if not token:
+            raise GitHubError(
+                "--github needs a token: export GITHUB_TOKEN=... (or GH_TOKEN); never pass it as an argument"
+            )
+        graphql_url()  # a malformed PRHUB_GITHUB_API fails before the git sync, not after
 
     with open_store(db) as store, progress_bar("syncing", enabled=not quiet) as on_progress:
         result = run_sync(store, repo_path, branch=branch, progress=on_progress)
@@ -165,6 +193,71 @@ def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool) -> N
             f"{result.repo.slug} {result.branch}: already up to date at {result.head[:12]} "
             f"({_count(t['commits'], 'commit')}, {_count(t['pull_requests'], 'PR')})"
         )
+    if token:
+        _sync_github(db, result.repo.slug, repo_path, token, quiet)
+
+
+def _sync_github(db: Path | None, slug: str, repo_path: Path, token: str, quiet: bool) -> None:
+    from prhub.config import load as load_settings
+    from prhub.github_sync import sync_github
+    from prhub.sources.github import GitHubClient
+
+    hint = f"run `prhub sync {repo_path} --github` again"
+    with open_store(db) as store:
+        repo = store.repository(slug)
+        settings = load_settings(None, repo.path)
+        with GitHubClient(token, resume_hint=hint) as client, github_progress(quiet) as on_page:
+            gh = sync_github(store, repo, client, settings, on_page)
+    for note in gh.notes:
+        err_console.print(f"prhub: github: {note}", markup=False, soft_wrap=True)
+    t = gh.totals
+    budget = f"{gh.remaining:,} of {gh.limit:,} left" if gh.remaining is not None and gh.limit else "budget unknown"
+    reset = f", resets {_utc_clock(gh.reset_at)}" if gh.reset_at else ""
+    joined = t.get("git_same", 0) + t.get("git_differs", 0)
+    click.echo(
+        f"{slug} github: {_count(gh.prs, 'PR')} in {_count(gh.pages, 'page')}, {_count(gh.requests, 'request')}, "
+        f"{_count(gh.points, 'point')} ({budget}{reset}); {_count(gh.completed, 'key PR')} completed; "
+        f"stored {_count(t.get('github_prs', 0), 'GitHub PR')}, {joined:,} joined to git"
+        + (f" ({t['git_differs']:,} with other line counts)" if t.get("git_differs") else "")
+    )
+
+
+def _utc_clock(ts: int) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(ts, UTC).strftime("%H:%M UTC")
+
+
+@contextlib.contextmanager
+def github_progress(quiet: bool) -> Iterator[Callable[[Any], None]]:
+    """Per page: a bar with the rate-limit budget on a terminal, else one line per page on stderr."""
+
+    def line(page: Any) -> str:
+        n = page.note
+        cost = f"cost {n['cost']}" if n.get("cost") is not None else "cost ?"
+        known = n.get("remaining") is not None and n.get("limit")
+        left = f"{n['remaining']:,}/{n['limit']:,} points left" if known else ""
+        n_prs = len(page.records)
+        return " · ".join(x for x in (f"{n_prs} PR{'s' * (n_prs != 1)}", cost, left) if x)
+
+    if quiet:
+        yield lambda page: None
+        return
+    if not (sys.stderr.isatty() and err_console.is_terminal):
+        pages = [0]
+
+        def log(page: Any) -> None:
+            pages[0] += 1
+            err_console.print(f"github: page {pages[0]} · {line(page)}", markup=False, soft_wrap=True)
+
+        yield log
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("[bold]github[/]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[budget]}"))
+    with Progress(*columns, console=err_console.console, transient=True) as bar:
+        task = bar.add_task("github", total=None, budget="")
+        yield lambda page: bar.update(task, completed=page.done, total=page.total, budget=line(page))
 
 
 _FLAG_WORDS = {

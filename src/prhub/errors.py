@@ -30,3 +30,17 @@ class ConfigError(PrhubError):
 
 class NotFoundError(PrhubError):
     """An unknown repository or period was asked for."""
+
+
+class GitHubError(PrhubError):
+    """The GitHub API refused or failed: a bad token, missing access, an unknown repository."""
+
+
+class RateLimitError(GitHubError):
+    """The rate-limit budget is spent (or waiting for it would exceed the bound); knows when it resets."""
+
+    exit_code = 75  # EX_TEMPFAIL: try again later, as the message says
+
+    def __init__(self, message: str, reset_at: int | None = None) -> None:
+        super().__init__(message)
+        self.reset_at = reset_at

@@ -54,3 +54,85 @@ class Commit:
     @property
     def is_merge(self) -> bool:
         return len(self.parents) > 1
+
+
+# -- what the forge knows and git does not (sources/github.py yields these) ---------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    id: str
+    author: str  # login; "ghost" for a deleted account
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+    submitted_at: int | None  # unix seconds
+    body: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewComment:
+    author: str
+    body: str
+    created_at: int
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewThread:
+    id: str
+    path: str
+    line: int | None
+    resolved: bool
+    outdated: bool
+    comments_total: int  # on the forge; ``comments`` may hold fewer
+    comments: tuple[ReviewComment, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedIssue:
+    number: int
+    repo: str  # owner/name: a PR may close an issue of another repository
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ForgePullRequest:
+    """One merged PR as the forge's API describes it."""
+
+    number: int
+    node_id: str
+    title: str
+    body: str  # Markdown, as written
+    url: str | None
+    author_login: str
+    author_name: str | None
+    created_at: int
+    updated_at: int
+    merged_at: int | None
+    closed_at: int | None
+    merged_by: str | None
+    base_ref: str
+    head_ref: str
+    additions: int
+    deletions: int
+    changed_files: int
+    merge_oid: str | None
+    labels: tuple[str, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    reviews_total: int = 0
+    threads: tuple[ReviewThread, ...] = ()
+    threads_total: int = 0
+    issue_comments: int = 0
+    linked_issues: tuple[LinkedIssue, ...] = ()
+    milestone: str | None = None
+
+    @property
+    def threads_complete(self) -> bool:
+        return len(self.threads) >= self.threads_total and all(
+            len(t.comments) >= t.comments_total for t in self.threads
+        )
+
+    @property
+    def reviews_complete(self) -> bool:
+        return len(self.reviews) >= self.reviews_total

@@ -161,6 +161,105 @@ MIGRATIONS: list[tuple[str, str]] = [
             toml TEXT NOT NULL,                 -- the file's text as it was at the last sync
             origin TEXT NOT NULL,               -- where it was read (the file's path)
             updated_at INTEGER NOT NULL
+        """,
+    ),
+    (
+        # what GitHub knows and git does not: one row per merged PR, joined to git by number and merge oid
+        "0006_github",
+        """
+        CREATE TABLE github_pull_requests (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            node_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            body TEXT NOT NULL,                 -- Markdown, as written
+            url TEXT,
+            author_login TEXT NOT NULL,
+            author_name TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,        -- the incremental cursor follows this
+            merged_at INTEGER,
+            closed_at INTEGER,
+            merged_by TEXT,
+            base_ref TEXT NOT NULL,
+            head_ref TEXT NOT NULL,
+            additions INTEGER NOT NULL,
+            deletions INTEGER NOT NULL,
+            changed_files INTEGER NOT NULL,
+            merge_oid TEXT,                     -- the commit that landed it: the join to git
+            reviews_total INTEGER NOT NULL,
+            threads_total INTEGER NOT NULL,
+            threads_complete INTEGER NOT NULL,  -- 1 when every thread and comment is stored
+            issue_comments INTEGER NOT NULL,
+            milestone TEXT,
+            git_check TEXT,                     -- same, differs, other-commit or no-commit (against git)
+            PRIMARY KEY (repo_id, number)
+        );
+        CREATE INDEX github_pull_requests_oid ON github_pull_requests (repo_id, merge_oid);
+
+        CREATE TABLE github_labels (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            PRIMARY KEY (repo_id, number, idx)
+        );
+
+        CREATE TABLE github_reviews (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            review_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            state TEXT NOT NULL,                -- APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED
+            submitted_at INTEGER,
+            body TEXT NOT NULL,
+            url TEXT,
+            PRIMARY KEY (repo_id, number, idx)
+        );
+
+        CREATE TABLE github_review_threads (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            thread_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            line INTEGER,
+            resolved INTEGER NOT NULL,
+            outdated INTEGER NOT NULL,
+            comments_total INTEGER NOT NULL,
+            PRIMARY KEY (repo_id, number, idx)
+        );
+
+        CREATE TABLE github_review_comments (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            thread_idx INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            url TEXT,
+            PRIMARY KEY (repo_id, number, thread_idx, idx)
+        );
+
+        CREATE TABLE github_linked_issues (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            issue_number INTEGER NOT NULL,
+            issue_repo TEXT NOT NULL,
+            title TEXT NOT NULL,
+            url TEXT,
+            PRIMARY KEY (repo_id, number, idx)
+        );
+
+        CREATE TABLE source_cursors (
+            repo_id INTEGER NOT NULL,
+            source TEXT NOT NULL,               -- github: {"updated": unix seconds of the last PR written}
+            cursor TEXT,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (repo_id, source)
         );
         """,
     ),
