@@ -383,3 +383,89 @@ def test_token_never_appears_in_output_database_or_pages(
     for path in [db, *db.parent.glob("prhub.db*"), *site.rglob("*")]:
         if path.is_file():
             assert TOKEN.encode() not in path.read_bytes(), path
+
+
+# -- the report reads it ------------------------------------------------------------------------------------------
+@pytest.fixture
+def synced(clone: tuple[ScriptedRepo, dict[int, str]], github: FakeGitHub, tmp_path: Path) -> Path:
+    repo, _ = clone
+    db = tmp_path / "prhub.db"
+    assert sync(repo, db, github).returncode == 0
+    return db
+
+
+def report(db: Path, fmt: str = "md", lang: str = "en") -> str:
+    proc = run_prhub("report", REPO, "--db", str(db), "--week", "2026-W15", "--format", fmt, "--lang", lang)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def test_report_uses_github_labels_logins_and_review_activity(synced: Path):
+    import json
+
+    ctx = json.loads(report(synced, "json"))
+    by_number = {pr["number"]: pr for pr in ctx["prs"]}
+    one, two = by_number[1], by_number[2]
+    # GitHub's labels first, with source github; "ci/build" takes the label rules' names; the title tag stays
+    assert one["labels"][0] == {"name": "performance", "source": "github"}
+    assert {"name": "kernel", "source": "title-tag"} in one["labels"]
+    assert two["labels"][0] == {"name": "documentation", "source": "github"} or two["labels"][0]["source"] == "github"
+    assert one["author"] == "dev1"  # the login, not git's "Alice Liddell"
+    assert one["score"]["components"]["review"] > 0
+    review = one["review"]
+    assert review["approvals"] == ["carol"] and review["changes_requested"] == ["bob"]
+    assert review["unresolved_threads"] in (3, 2)  # 3 of 7 when completed, 2 of the page's 5 otherwise
+    assert all(link["url"].startswith("https://github.com/acme/widgets/pull/1#pullrequestreview-") for link in
+               review["links"])  # fmt: skip
+
+
+def test_quick_look_says_what_the_review_concluded_and_quotes_claims(synced: Path):
+    text = report(synced)
+    quick = text.split("## Key PR quick look", 1)[1].split("## Follow-up", 1)[0]
+    assert "Review: approved by [carol](https://github.com/acme/widgets/pull/" in quick
+    assert "changes requested by [bob](" in quick and "still open at merge" in quick
+    assert "3 of 7 review threads unresolved" in quick and "14 review comments" in quick
+    assert "Points raised in review (quoted): bob on `src/mod" in quick
+    assert (
+        "The description says (quoted, not checked by prhub): “12 passed in 3.10s” and “Throughput: 2.5x faster”"
+        in quick
+    )
+    zh = report(synced, lang="zh")
+    assert "评审结论：[carol](" in zh and "PR 描述自述（原文引用，prhub 未核实）" in zh
+
+
+def test_change_request_then_approval_reads_as_addressed(
+    clone: tuple[ScriptedRepo, dict[int, str]], github: FakeGitHub, tmp_path: Path
+):
+    repo, shas = clone
+    reviews = [
+        ("bob", "CHANGES_REQUESTED", "Free after sync."),
+        ("dev1", "COMMENTED", "Done."),
+        ("bob", "APPROVED", ""),
+    ]
+    github.add(pr_record(1, shas[1], reviews=reviews, threads=[]))
+    db = tmp_path / "prhub.db"
+    assert sync(repo, db, github).returncode == 0
+    import json
+
+    [pr] = [p for p in json.loads(report(db, "json"))["prs"] if p["number"] == 1]
+    assert pr["review"]["approvals"] == ["bob"] and pr["review"]["addressed"] == ["bob"]
+    assert pr["review"]["reviewers"] == ["bob"]  # the author's reply is not a review
+
+
+def test_web_page_links_each_review(synced: Path):
+    page = report(synced, "html")
+    assert 'href="https://github.com/acme/widgets/pull/1#pullrequestreview-100"' in page  # bob's
+    assert 'href="https://github.com/acme/widgets/pull/1#pullrequestreview-101"' in page  # carol's
+
+
+def test_description_claims_are_lines_of_the_body():
+    from prhub.analysis.review import claims, first_line
+
+    body = "<!-- template: describe -->\nFixes a leak.\n\n- Throughput: 1,200 tok/s (was 900)\n```\n3 passed\n```\n"
+    assert claims(body) == [
+        {"kind": "benchmark", "quote": "Throughput: 1,200 tok/s (was 900)"},
+        {"kind": "test", "quote": "3 passed"},
+    ]
+    assert claims("Refactor only.") == []
+    assert first_line("> quoted\n```suggestion\nx = 1\n```\n**Why** not free here?") == "**Why** not free here?"

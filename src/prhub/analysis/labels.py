@@ -179,6 +179,16 @@ class Labeller:
                     found.setdefault(rule["name"], Label(rule["name"], "path-rule"))
         return list(found.values())
 
+    def forge_labels(self, names: Sequence[str]) -> list[Label]:
+        """The forge's own labels (source ``github``); a label a rule knows ("ci/build") takes the rule's names."""
+        found: dict[str, Label] = {}
+        for raw in names:
+            rules = self.tag_rules(raw)
+            for name in [rule["name"] for rule in rules] if rules else [tag_slug(raw)]:
+                if name:
+                    found.setdefault(name, Label(name, "github"))
+        return list(found.values())
+
     def kind(self, labels: Sequence[Label], parts: TitleParts, paths: Sequence[str], shape: str | None) -> str:
         """feature, fix, perf, kernel, refactor, model, ci, tests, docs, minor, revert, or change."""
         kinds = {self.kind_of[label.name] for label in labels if label.name in self.kind_of}

@@ -21,12 +21,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from prhub.analysis import importance, modules, risks, themes, vocab
+from prhub.analysis import importance, modules, review, risks, themes, vocab
 from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title, reverted_title
 from prhub.analysis.paths import matcher
 from prhub.config import Settings
 from prhub.period import Period
+from prhub.store import github as github_store
 from prhub.store import queries
+from prhub.store.github import ThreadView
 from prhub.store.queries import DirectCommit, StoredPr
 from prhub.store.sqlite import Repository, Store
 
@@ -67,6 +69,8 @@ class PrResult:
     new_surface: list[str]
     reverted_by: int | None
     theme_key: str | None = None
+    review: dict[str, object] | None = None  # analysis.review.summary, when GitHub data exists
+    claims: list[dict[str, str]] = field(default_factory=list)  # test and benchmark lines of the description
 
     @property
     def number(self) -> int:
@@ -217,6 +221,10 @@ class Analyzer:
     def labels_and_kind(self, pr: StoredPr, parts: TitleParts, paths: Sequence[str]) -> tuple[list[Label], str]:
         """The PR's labels, with ``new-model`` when it adds a model file, and its kind (from the others)."""
         labels = self.labeller.labels(pr.title, paths, parts)
+        if pr.forge is not None and pr.forge.labels:  # GitHub's labels first; an inferred one only if new
+            own = self.labeller.forge_labels(pr.forge.labels)
+            names = {label.name for label in own}
+            labels = own + [label for label in labels if label.name not in names]
         kind = self.labeller.kind(labels, parts, paths, self.shape(paths))
         if all(label.name != "new-model" for label in labels) and any(
             f.status == "A" and self.risk_rules.new_model(f.path) and not self.tests(f.path) for f in pr.files
@@ -334,6 +342,7 @@ class Analyzer:
             tags,
             self.settings["importance"],
             lang,
+            review_comments=review.activity(pr.forge, pr.author) if pr.forge is not None else 0,
             revert=pr.reverts_pr is not None or reverted_by is not None or facts.kind == "revert",
         )
         return PrResult(facts, mods, _directories(pr), found, score, new_surface, reverted_by)
@@ -370,12 +379,16 @@ class PrSource(Protocol):
         """(number, title) of the PRs merged in [since, until)."""
         ...
 
+    def review_threads(self, number: int) -> list[ThreadView]:
+        """One PR's review threads (GitHub data), for the quick look."""
+        ...
+
 
 class MemorySource:
     """A repository's whole history in memory: many periods, one load."""
 
     def __init__(self, store: Store, repo: Repository) -> None:
-        self.repo = repo
+        self.repo, self.store = repo, store
         self.all = queries.load_prs(store, repo.id)
         self.times = [pr.merged_at for pr in self.all]
         self.direct = queries.direct_commits(store, repo.id)
@@ -407,6 +420,9 @@ class MemorySource:
 
     def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]:
         return {n: self.reverts[n] for n in numbers if n in self.reverts}
+
+    def review_threads(self, number: int) -> list[ThreadView]:
+        return github_store.review_threads(self.store, self.repo.id, number)
 
     def merged_count(self, since: int, until: int) -> int:
         return bisect.bisect_left(self.times, until) - bisect.bisect_left(self.times, since)
@@ -447,6 +463,9 @@ class StoreSource:
 
     def reverted_by(self, numbers: Iterable[int]) -> dict[int, int]:
         return queries.reverts_of(self.store, self.repo.id, numbers)
+
+    def review_threads(self, number: int) -> list[ThreadView]:
+        return github_store.review_threads(self.store, self.repo.id, number)
 
     def merged_count(self, since: int, until: int) -> int:
         lo, hi = self._merge_span
@@ -493,6 +512,13 @@ def analyse_period(
     reverted = source.reverted_by([f.pr.number for f in current])
     results = [analyzer.assess(f, core, module_map, reverted.get(f.pr.number), lang) for f in current]
     results.sort(key=lambda r: (-r.score.value, -r.facts.pr.merged_at, r.number))
+    for i, r in enumerate(results):  # the review of every PR GitHub knows; threads and claims for the quick look
+        forge = r.facts.pr.forge
+        if forge is not None:
+            quick = i < settings.quick_look
+            threads = source.review_threads(r.number) if quick else None
+            r.review = review.summary(forge, r.facts.pr.author, threads)
+            r.claims = review.claims(forge.body) if quick else []
 
     # the trend periods, most recent first; periods before the repository's first PR
     # would read as "nothing happened": they are left out of the trends

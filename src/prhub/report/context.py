@@ -255,7 +255,8 @@ def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, s
         "assistants": r.facts.assistants,
         "reverts": pr.reverts_pr,
         "reverted_by": r.reverted_by,
-        "review": None,  # git alone has no review data
+        "review": r.review,  # None: git alone has no review data
+        "claims": r.claims,  # the description's own test and benchmark lines, quoted (quick-look PRs)
     }
 
 

@@ -730,6 +730,8 @@ class Writer:
         review = self._review(pr.get("review"))
         if review:
             details.append(v.say("kp.review", review=review))
+        details.append(self._points(pr.get("review")))
+        details.append(self._claims(pr.get("claims")))
         return "\n".join([f"- {line}", *(f"  - {d}" for d in details if d)])
 
     def _score_line(self, pr: dict[str, Any]) -> str:
@@ -760,6 +762,8 @@ class Writer:
         for key in ("conclusion", "summary"):
             if isinstance(data.get(key), str) and data[key].strip():
                 return mdtext.text(data[key].rstrip(".。 "))
+        if "approvals" in data:  # the structured summary of a GitHub sync (analysis.review.summary)
+            return self._review_summary(data)
         state = data.get("state")
         reviewers = [mdtext.text(r) for r in strs(data.get("reviewers"))[:3]]
         if isinstance(state, str) and state:
@@ -768,6 +772,71 @@ class Writer:
                 return label
             return f"{label}（{self.v.join(reviewers)}）" if self.lang == "zh" else f"{label} ({', '.join(reviewers)})"
         return ""
+
+    def _review_summary(self, data: dict[str, Any]) -> str:
+        """Who approved (each name links its review), who asked for changes, what is still open."""
+        v = self.v
+        links: dict[str, str] = {}
+        for item in as_dicts(data.get("links")):
+            if isinstance(item.get("reviewer"), str) and isinstance(item.get("url"), str):
+                links[item["reviewer"]] = item["url"]  # the latest review of each reviewer
+
+        def names(key: str) -> str:
+            people = strs(data.get(key))
+            shown = [mdtext.link(mdtext.text(p), links.get(p)) for p in people[:3]]
+            if len(people) > 3:
+                shown.append(v.count(len(people) - 3, "person"))
+            return v.join(shown)
+
+        parts = []
+        if strs(data.get("approvals")):
+            parts.append(v.say("rv.approved", who=names("approvals")))
+            if strs(data.get("addressed")):
+                parts.append(v.say("rv.addressed", who=names("addressed")))
+        if strs(data.get("changes_requested")):
+            parts.append(v.say("rv.changes", who=names("changes_requested")))
+        if not parts and strs(data.get("reviewers")):
+            parts.append(v.say("rv.commented", who=names("reviewers")))
+        threads, unresolved = as_int(data.get("threads")) or 0, as_int(data.get("unresolved_threads")) or 0
+        if threads:
+            key = "rv.threads_open" if unresolved else "rv.threads_done"
+            parts.append(v.say(key, n=threads, open=unresolved))
+        comments = as_int(data.get("comments")) or 0
+        if comments:
+            parts.append(v.say("rv.comments", n=comments))
+        files = [
+            v.say("rv.file", path=mdtext.code(f["path"]), n=as_int(f.get("comments")) or 0)
+            for f in as_dicts(data.get("files"))[:2]
+            if isinstance(f.get("path"), str)
+        ]
+        if files:
+            parts.append(v.say("rv.files", files=v.join(files)))
+        issues = [f"#{n}" for n in ints(data.get("linked_issues"))[:3]]
+        if issues:
+            parts.append(v.say("rv.closes", issues=v.join(issues)))
+        return ("；" if self.lang == "zh" else "; ").join(p for p in parts if p)
+
+    def _points(self, review: object) -> str:
+        """The most discussed review threads: who raised what, on which file, quoted and linked."""
+        v = self.v
+        points = []
+        for p in as_dicts(as_dict(review).get("points"))[:2]:
+            quote = p.get("quote")
+            if not isinstance(quote, str) or not quote.strip():
+                continue
+            text = mdtext.link(self._quote(quote), p.get("url"))
+            points.append(
+                v.say("rv.point", who=mdtext.text(p.get("author") or "?"), path=mdtext.code(p.get("path")), quote=text)
+            )
+        return v.say("kp.points", points=("；" if self.lang == "zh" else "; ").join(points)) if points else ""
+
+    def _claims(self, claims: object) -> str:
+        quotes = [self._quote(c["quote"]) for c in as_dicts(claims) if isinstance(c.get("quote"), str) and c["quote"]]
+        return self.v.say("kp.claims", quotes=self.v.join(quotes)) if quotes else ""
+
+    def _quote(self, text: str) -> str:
+        """Someone else's words, marked as a quote."""
+        return f"“{mdtext.text(mdtext.shorten(text, 160))}”"
 
     # -- 6. recommendations
 

@@ -344,7 +344,7 @@ fragment Thread on PullRequestReviewThread {
 _PR = """
 fragment Pr on PullRequest {
   id number title body url createdAt updatedAt mergedAt closedAt
-  author { login ... on User { name } }
+  author { __typename login ... on User { name } }
   mergedBy { login }
   baseRefName headRefName additions deletions changedFiles
   mergeCommit { oid }
@@ -399,7 +399,11 @@ def search_string(owner: str, name: str, since: int | None) -> str:
 
 
 def _login(actor: Any) -> str:
-    return str(actor.get("login") or "ghost") if isinstance(actor, dict) else "ghost"  # deleted accounts read null
+    if not isinstance(actor, dict):
+        return "ghost"  # a deleted account reads null
+    login = str(actor.get("login") or "ghost")
+    # GraphQL names an app "dependabot"; git, REST and the bot rules know it as "dependabot[bot]"
+    return f"{login}[bot]" if actor.get("__typename") == "Bot" and not login.endswith("[bot]") else login
 
 
 def _nodes(conn: Any) -> list[dict[str, Any]]:

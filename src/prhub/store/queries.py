@@ -12,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from prhub.store.github import ForgeFacts, forge_facts
 from prhub.store.sqlite import Store
 
 FAR_FUTURE = 2**62
@@ -46,6 +47,7 @@ class StoredPr:
     source: str
     files: list[PrFile] = field(default_factory=list)
     co_authors: list[tuple[str, str]] = field(default_factory=list)  # (name, email)
+    forge: ForgeFacts | None = None  # GitHub's record, when synced with --github
 
     @property
     def additions(self) -> int:
@@ -114,6 +116,11 @@ def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE
         pr = prs.get(number)
         if pr is not None and (name, email) not in pr.co_authors:
             pr.co_authors.append((name, email))
+    for number, facts in forge_facts(store, repo_id, prs).items():
+        pr = prs[number]
+        pr.forge = facts
+        if facts.login != "ghost":
+            pr.author = facts.login  # authors by login: one name per person, whatever git recorded
     return list(prs.values())
 
 
