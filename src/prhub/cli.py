@@ -205,7 +205,7 @@ def _sync_github(db: Path | None, slug: str, repo_path: Path, token: str, quiet:
     hint = f"run `prhub sync {repo_path} --github` again"
     with open_store(db) as store:
         repo = store.repository(slug)
-        settings = load_settings(None, repo.path)
+        settings = load_settings(None, repo.path, slug=repo.slug)
         with GitHubClient(token, resume_hint=hint) as client, github_progress(quiet) as on_page:
             gh = sync_github(store, repo, client, settings, on_page)
     for note in gh.notes:
