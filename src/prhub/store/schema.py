@@ -161,6 +161,7 @@ MIGRATIONS: list[tuple[str, str]] = [
             toml TEXT NOT NULL,                 -- the file's text as it was at the last sync
             origin TEXT NOT NULL,               -- where it was read (the file's path)
             updated_at INTEGER NOT NULL
+        );
         """,
     ),
     (
