@@ -19,7 +19,7 @@ from prhub.analysis.merges import NestedPr, Side, sides
 from prhub.analysis.prs import PrRef, RevertRef, bad_number, merged_branch, pr_refs, revert_ref, trailers
 from prhub.errors import ConfigError, UsageError
 from prhub.models import Commit, Identity
-from prhub.sources.git import GitRepo
+from prhub.sources.git import GitRepo, GitSource
 from prhub.store.sqlite import Repository, Store
 
 BATCH = 2000  # commits per transaction; PRHUB_SYNC_BATCH overrides it (tests use small ones to interrupt a sync)
@@ -127,20 +127,17 @@ def sync(
         cursor = _rewind(store, git, repo, branch, head, result)
 
     if cursor is None or cursor.head_sha != head:
-        rev_range = f"{cursor.head_sha}..{head}" if cursor else head
-        total = git.count(rev_range)
         writer = _BatchWriter(store, git, repo.id, branch, cursor.seq if cursor else 0)
         done = 0
-        for commit in git.log(rev_range):
-            writer.add(commit)
-            done += 1
-            if len(writer.pending) >= batch:
+        # the git Source yields pages; each page with a cursor is written with it in one transaction
+        for page in GitSource(git, head, batch).fetch(cursor.head_sha if cursor else None):
+            for commit in page.records:
+                writer.add(commit)
+            if page.cursor is not None:
                 writer.flush()
-            if progress and done % 250 == 0:  # a smooth bar, whatever the batch size
-                progress(done, total)
-        writer.flush()
-        if progress:
-            progress(done, total)
+            done = page.done
+            if progress:
+                progress(page.done, page.total or page.done)
         result.new_commits = done
         result.new_prs = writer.new_prs
         result.flagged = dict(writer.flagged)

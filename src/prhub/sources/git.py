@@ -18,6 +18,7 @@ from pathlib import Path
 
 from prhub.errors import GitError
 from prhub.models import Commit, FileChange, Identity
+from prhub.sources import Page
 
 # Each commit starts with a record separator, then fixed fields separated by NUL.
 # %an/%ae are the recorded identity, %aN/%aE the one after .mailmap.
@@ -476,3 +477,33 @@ class GitRepo:
             raise GitError(f"git log failed: {msg[-1] if msg else 'exit ' + str(code)}")
         if truncated is not None:
             raise truncated
+
+
+class GitSource:
+    """The Source protocol over one branch: pages of its first-parent commits after a cursor.
+
+    The cursor is the sha of the last commit written; ``fetch`` reads
+    ``cursor..head`` oldest first, ``batch`` commits a page. Pages smaller than a
+    batch (``every`` commits) carry no cursor: they only move a progress bar, and
+    the sync writes their commits with the next page that has one.
+    """
+
+    name = "git"
+
+    def __init__(self, repo: GitRepo, head: str, batch: int, every: int = 250) -> None:
+        self.repo, self.head, self.batch, self.every = repo, head, batch, every
+
+    def fetch(self, cursor: str | None) -> Iterator[Page]:
+        rev_range = f"{cursor}..{self.head}" if cursor else self.head
+        total = self.repo.count(rev_range)
+        records: list[Commit] = []
+        done = 0
+        for commit in self.repo.log(rev_range):
+            records.append(commit)
+            done += 1
+            if len(records) >= self.batch:
+                yield Page(records, commit.sha, done, total)
+                records = []
+            elif done % self.every == 0:  # a smooth bar, whatever the batch size
+                yield Page([], None, done, total)
+        yield Page(records, records[-1].sha if records else None, done, total)
