@@ -165,8 +165,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        # the per-repository theme registry: every theme a report chose, with the names of the
+        # earliest period that chose it, so a learned theme keeps its name week over week
+        "0006_theme_registry",
+        """
+        CREATE TABLE theme_registry (
+            repo_id INTEGER NOT NULL,
+            key TEXT NOT NULL,                  -- stable id: a rule's key, w-<word>, deps
+            name_en TEXT NOT NULL,
+            name_zh TEXT NOT NULL,
+            source TEXT NOT NULL,               -- rule | title | word | area | deps | dynamic
+            topic INTEGER NOT NULL,             -- 1: an area or a line of work, 0: a kind of change
+            first_start BIGINT NOT NULL,        -- start (unix seconds) of the earliest period that chose it
+            last_start BIGINT NOT NULL,         -- start of the latest
+            PRIMARY KEY (repo_id, key)
+        );
+        """,
+    ),
+    (
         # what GitHub knows and git does not: one row per merged PR, joined to git by number and merge oid
-        "0006_github",
+        "0007_github",
         """
         CREATE TABLE github_pull_requests (
             repo_id INTEGER NOT NULL,
@@ -261,24 +279,6 @@ MIGRATIONS: list[tuple[str, str]] = [
             cursor TEXT,
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (repo_id, source)
-        );
-        """,
-    ),
-    (
-        # the per-repository theme registry: every theme a report chose, with the names of the
-        # earliest period that chose it, so a learned theme keeps its name week over week
-        "0006_theme_registry",
-        """
-        CREATE TABLE theme_registry (
-            repo_id INTEGER NOT NULL,
-            key TEXT NOT NULL,                  -- stable id: a rule's key, w-<word>, deps
-            name_en TEXT NOT NULL,
-            name_zh TEXT NOT NULL,
-            source TEXT NOT NULL,               -- rule | title | word | area | deps | dynamic
-            topic INTEGER NOT NULL,             -- 1: an area or a line of work, 0: a kind of change
-            first_start BIGINT NOT NULL,        -- start (unix seconds) of the earliest period that chose it
-            last_start BIGINT NOT NULL,         -- start of the latest
-            PRIMARY KEY (repo_id, key)
         );
         """,
     ),
