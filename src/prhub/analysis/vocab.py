@@ -140,37 +140,40 @@ def title_topics(title: str, parts: TitleParts, is_kind_tag: Callable[[str], boo
     return found
 
 
+def token_key(token: str) -> str | None:
+    """How a title word compares (None: not a content word): case, ``-`` and ``_`` aside, a plural
+    as its singular, a name with digits as its family (``Qwen3.5`` -> ``qwen3``)."""
+    lower = token.lower()
+    if lower in STOP_WORDS or len(lower) < 3 and not token.isupper() or _VERSIONISH.match(lower):
+        return None
+    if any(c.isdigit() for c in lower):
+        family = _FAMILY.match(lower)
+        return family.group(0) if family and len(family.group(0)) >= 3 else None
+    key = word_key(lower)
+    if len(key) > 4 and key.endswith("s") and not key.endswith(("ss", "us", "is")):
+        key = key[:-1]  # "assets" and "asset" are one word
+    return key if len(key) >= 2 else None
+
+
 def title_words(text: str) -> dict[str, str]:
     """Content words of a title (its tags and prefix stripped by the caller): key -> form as written,
-    with two-word phrases (``native histogram``) as ``a+b`` keys."""
+    with two-word phrases (``inlay hints``) keyed as one word, so ``inlay-hints`` is the same."""
     words: dict[str, str] = {}
-    tokens = [t for t in _TOKEN.findall(_BACKTICKS.sub("", text))]
+    tokens = list(_TOKEN.findall(_BACKTICKS.sub("", text)))
     kept: list[tuple[str, str] | None] = []
     for i, token in enumerate(tokens):
-        lower = token.lower()
         # the first word is mostly the verb ("Replace", "Handle"): a word only when written like a name
         first_verb = i == 0 and not any(c.isdigit() or c.isupper() for c in token[1:])
-        if first_verb or lower in STOP_WORDS or len(lower) < 3 and not token.isupper() or _VERSIONISH.match(lower):
-            kept.append(None)
-            continue
-        if any(c.isdigit() for c in lower):
-            family = _FAMILY.match(lower)
-            if not family or len(family.group(0)) < 3:
-                kept.append(None)
-                continue
-            key = family.group(0)
-        else:
-            key = word_key(lower)
-            if len(key) > 4 and key.endswith("s") and not key.endswith(("ss", "us", "is")):
-                key = key[:-1]  # "assets" and "asset" are one word
-        if len(key) < 2:
+        key = None if first_verb else token_key(token)
+        if key is None:
             kept.append(None)
             continue
         kept.append((key, token))
         words.setdefault(f"w-{key}", token)
     for first, second in zip(kept, kept[1:], strict=False):
         if first and second and first[0] != second[0]:
-            words.setdefault(f"w-{first[0]}+{second[0]}", f"{first[1]} {second[1]}")
+            phrase = token_key(f"{first[1]}{second[1]}") or f"{first[0]}{second[0]}"
+            words.setdefault(f"w-{phrase}", f"{first[1]} {second[1]}")
     return words
 
 
@@ -218,13 +221,22 @@ def hot_words(
     by_key = {h.key: h for h in found}
     replaced: set[str] = set()
     phrases: list[HotWord] = []
-    for p in sorted((h for h in found if "+" in h.key), key=lambda h: (-h.prs, h.key)):
-        words = [by_key[w] for w in (f"w-{x}" for x in p.key[2:].split("+", 1)) if w in by_key]
+    for p in sorted((h for h in found if " " in h.form), key=lambda h: (-h.prs, h.key)):
+        parts = [f"w-{k}" for k in (token_key(t) for t in p.form.split(" ")) if k]
+        words = [by_key[w] for w in parts if w in by_key and w != p.key]
         if replaced.intersection(w.key for w in words) or any(p.prs * 4 < w.prs * 3 for w in words):
             continue
         phrases.append(p)
         replaced.update(w.key for w in words)
-    kept = [h for h in found if "+" not in h.key and h.key not in replaced] + phrases
+    kept = [h for h in found if " " not in h.form and h.key not in replaced] + phrases
+    # a word whose PRs nearly all carry a bigger hot word is part of that line of work ("colons" in
+    # "inlay hints")
+    members = {h.key: {i for i, words in enumerate(current) if h.key in words} for h in kept}
+    kept = [
+        h
+        for h in kept
+        if not any(g.prs > h.prs and len(members[h.key] & members[g.key]) * 4 >= h.prs * 3 for g in kept if g is not h)
+    ]
     kept.sort(key=lambda h: (-h.prs * min(h.lift, 20.0), h.key))
     return kept[:limit]
 
@@ -242,7 +254,8 @@ CONTAINERS = frozenset(
 )
 _NOT_A_PACKAGE = frozenset(
     """
-    test tests __tests__ testdata fixtures fixture examples example e2e resources vendor third_party node_modules
+    test tests __tests__ testdata test_data test-data fixtures fixture examples example e2e resources vendor
+    third_party node_modules snapshots
     benches bench benchmarks docs doc playground
     """.split()  # noqa: SIM905
 )

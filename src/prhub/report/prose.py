@@ -184,9 +184,11 @@ class Facts:
     def ranked_themes(self) -> list[dict[str, Any]]:
         """Most important first: the summed importance of a theme's PRs, then its size."""
 
-        def weight(theme: dict[str, Any]) -> tuple[float, int, str]:
+        def weight(theme: dict[str, Any]) -> tuple[bool, float, int, str]:
             numbers = self.theme_numbers(theme)
-            return (-sum(self.importance(n) for n in numbers), -len(numbers), str(theme.get("name", "")))
+            # a line of work or an area says more than a kind of change (Dependency updates, Bug fixes)
+            kind_only = theme.get("topic") is False
+            return (kind_only, -sum(self.importance(n) for n in numbers), -len(numbers), str(theme.get("name", "")))
 
         return sorted((t for t in self.themes if isinstance(t.get("name"), str)), key=weight)
 
@@ -592,6 +594,9 @@ class Writer:
             themes = [*themes, {**other, "trend": None}]
         for theme in themes:
             numbers = f.theme_numbers(theme)
+            if theme is themes[-1] and theme.get("key") == "other":
+                rows.append(self._other_row(theme, numbers))
+                continue
             mix = self.kind_mix(numbers)
             if mix is None:
                 kind = v.say("tr.kind_unknown")
@@ -608,6 +613,22 @@ class Writer:
             cells = [mdtext.cell(self.theme_name(theme)), mdtext.cell(what), mdtext.cell(reps)]
             rows.append(f"| {' | '.join(cells)} |")
         return "\n".join(rows)
+
+    def _other_row(self, other: dict[str, Any], numbers: Sequence[int]) -> str:
+        """What "Other changes" holds, truthfully: how many PRs no theme took, and of which kinds."""
+        v = self.v
+        items = []
+        for entry in as_dicts(other.get("kinds")):
+            kind, n = entry.get("kind"), as_int(entry.get("count"))
+            if not isinstance(kind, str) or not n:
+                continue
+            kind = KIND_ALIASES.get(kind, kind)
+            name = KIND_NAMES[self.lang].get(kind) or v.say("tr.kind_unclassified")
+            items.append(v.say("tr.kind_count", kind=name, n=n))
+        what = v.say("tr.row_other", count=self.prs_count(len(numbers)), kinds=v.join(items[:5]))
+        reps = ("、" if self.lang == "zh" else ", ").join(self.ref(n) for n in self.f.representatives(other))
+        cells = [mdtext.cell(self.theme_name(other)), mdtext.cell(what), mdtext.cell(reps)]
+        return f"| {' | '.join(cells)} |"
 
     def _trend_labels_files(self) -> str:
         f, v = self.f, self.v
