@@ -250,7 +250,7 @@ MANIFESTS = frozenset(
 )
 # directories that hold packages or sources rather than being one
 CONTAINERS = frozenset(
-    "src lib libs pkg pkgs internal crates packages modules apps app components source sources cmd plugins".split()  # noqa: SIM905
+    "src lib libs pkg pkgs internal crates packages modules apps app components source sources plugins".split()  # noqa: SIM905
 )
 _NOT_A_PACKAGE = frozenset(
     """
