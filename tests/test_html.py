@@ -246,3 +246,14 @@ def test_prose_links_to_prs_print_without_their_url(ctx: dict[str, Any]) -> None
 def test_counts_agree_in_number() -> None:
     assert count(1, "merged_prs", "en") == "1 merged PR" and count(2, "merged_prs", "en") == "2 merged PRs"
     assert count(1, "authors", "zh") == "1 作者" and count(0, "reverts_n", "en") == "0 reverts"
+
+
+def test_tiles_name_a_count_of_one_in_the_singular(ctx: dict[str, Any]) -> None:
+    ctx["counts"].update(merged_prs=1, key_prs=1, authors=1, direct_commits=1)
+    tiles = dict(
+        (label, n) for n, label in re.findall(r'<div class="tile"><b>(\d+)</b><span>([^<]*)</span>', render_html(ctx))
+    )
+    assert {"merged PR", "key PR", "author", "direct push"} <= set(tiles), tiles
+    ctx["counts"].update(merged_prs=2, key_prs=0)
+    tiles = re.findall(r'<div class="tile"><b>\d+</b><span>([^<]*)</span>', render_html(ctx))
+    assert "merged PRs" in tiles and "key PRs" in tiles

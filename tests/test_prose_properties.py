@@ -246,3 +246,21 @@ def test_markdown_stays_inert_and_ordered(ctx: dict[str, Any]) -> None:
     assert tags <= ALLOWED_TAGS, tags - ALLOWED_TAGS
     assert all(href.startswith("https://") for href in re.findall(r'href="([^"]*)"', html))
     assert html.count("<h1>") == 1
+
+
+# a count of one before a plural noun ("1 key PRs", "These 1 PRs", "1 first-time contributors"),
+# or the repository root named as a place ("most of it in `.`")
+_ONE_PLURAL = re.compile(
+    r"(?<![\d.,#+−/-])\b1 (?:[a-z-]+ )?(?:PRs|people|commits|reverts|authors|contributors|pushes)\b"
+    r"|\b(?:These|the|The) 1\b|centred on `\.`|in `\.`"
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(contexts())
+def test_counts_agree_with_their_nouns(ctx: dict[str, Any]) -> None:
+    if ctx["language"] != "en":
+        return
+    markdown = render_markdown(ctx)
+    slip = _ONE_PLURAL.search(markdown)
+    assert slip is None, markdown[max(0, slip.start() - 80) : slip.end() + 20]

@@ -38,6 +38,7 @@ UI: dict[str, dict[str, str]] = {
         "authors": "authors",
         "mean_importance": "mean importance",
         "direct_commits": "direct pushes",
+        "direct_commits_one": "direct push",
         "generated": "Generated automatically by",
         "writer_rules": "rule-based templates",
         "permalink": "Permalink",
@@ -207,7 +208,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(css=Markup(stylesheet()), csp=content_security_policy(), lang_names=LANG_NAMES, count=count)
+    env.globals.update(
+        css=Markup(stylesheet()), csp=content_security_policy(), lang_names=LANG_NAMES, count=count, noun=noun
+    )
     env.filters["safe_url"] = safe_url
     env.filters["one_decimal"] = lambda v: "–" if v is None else f"{float(v):.1f}"
     env.filters["thousands"] = lambda v: f"{int(v or 0):,}"
@@ -224,8 +227,13 @@ def render_page(template: str, lang: str, chrome: Chrome | None = None, **values
 
 def count(n: int, key: str, lang: str) -> str:
     """``1 merged PR``, ``2 merged PRs``: the ``<key>_one`` phrase when there is one and n is 1."""
+    return f"{n} {noun(n, key, lang)}"
+
+
+def noun(n: object, key: str, lang: str) -> str:
+    """The words after a count of ``n``: ``merged PR`` for 1, else ``merged PRs``."""
     t = UI[lang if lang in UI else "en"]
-    return f"{n} {t.get(key + '_one', t[key]) if n == 1 else t[key]}"
+    return t.get(key + "_one", t[key]) if n == 1 else t[key]
 
 
 # -- Markdown ------------------------------------------------------------------------------------------

@@ -8,17 +8,26 @@ them, else from prose.write_sections.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from prhub.report import mdtext
-from prhub.report.phrases import HEADINGS, SECTION_KEYS
+from prhub.report.phrases import HEADINGS, MARKDOWN, SECTION_KEYS
 from prhub.report.prose import Voice, percent, write_sections
 from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, strs
 
-_TITLES = {
-    "en": {"week": "Weekly PR report", "month": "Monthly PR report", "range": "PR report"},
-    "zh": {"week": "每周 PR 报告", "month": "月度 PR 报告", "range": "PR 报告"},
-}
+
+def _words(lang: str) -> Callable[..., str]:
+    """The catalogue's Markdown templates of ``lang``, filled: ``say(key, n=..., **values)``."""
+    table = MARKDOWN[lang]
+
+    def say(key: str, /, **values: object) -> str:
+        template = table[key]
+        if isinstance(template, tuple):
+            template = template[0] if values.get("n") == 1 else template[1]
+        return template.format(**values)
+
+    return say
 
 
 def render_markdown(ctx: dict[str, Any]) -> str:
@@ -46,67 +55,53 @@ def _sections(ctx: dict[str, Any]) -> dict[str, str]:
 
 
 def _header(ctx: dict[str, Any], lang: str) -> str:
+    say = _words(lang)
     repo = as_dict(ctx.get("repo"))
     period = as_dict(ctx.get("period"))
     counts = as_dict(ctx.get("counts"))
     kind = period.get("kind") if period.get("kind") in ("week", "month") else "range"
     slug = mdtext.text(repo.get("slug") or "?")
-    repo_md = mdtext.link(slug, repo.get("url"))
-    title = f"# {slug} {_TITLES[lang][kind]}" if lang == "zh" else f"# {_TITLES[lang][kind]}: {slug}"
-    merged = as_int(counts.get("merged_prs"))
-    key = as_int(counts.get("key_prs"))
-    writer = as_dict(ctx.get("generated")).get("writer")
+    title = say("title", title=say(f"title.{kind}"), slug=slug)
     label = mdtext.text(period.get("label") or period.get("slug") or "")
-    if lang == "zh":
-        facts = [f"仓库 {repo_md}", f"**{label}**"]
-        if merged is not None:
-            facts.append(f"合并 {merged} 个 PR")
-        if key is not None:
-            facts.append(f"重点 PR {key} 个")
-        by = "规则模板" if writer in (None, "", "rules") else f"模型 {mdtext.text(writer)}"
-        made = f"由 prhub 自动生成（{by}）"
-    else:
-        facts = [f"Repository {repo_md}", f"**{label}**"]
-        if merged is not None:
-            facts.append(f"{merged} merged PRs")
-        if key is not None:
-            facts.append(f"{key} key PRs")
-        by = "rules" if writer in (None, "", "rules") else mdtext.text(writer)
-        made = f"Generated automatically by prhub ({by})"
+    facts = [say("repository", repo=mdtext.link(slug, repo.get("url"))), f"**{label}**"]
+    merged = as_int(counts.get("merged_prs"))
+    if merged is not None:
+        facts.append(say("merged", n=merged))
+    key = as_int(counts.get("key_prs"))
+    if key is not None:
+        facts.append(say("key", n=key))
+    writer = as_dict(ctx.get("generated")).get("writer")
+    by = say("by_rules") if writer in (None, "", "rules") else say("by_model", writer=mdtext.text(writer))
+    made = say("generated", by=by)
     permalink = ctx.get("permalink")
     if isinstance(permalink, str) and permalink.strip():
-        made += f" · {'永久链接：' if lang == 'zh' else 'permalink: '}{mdtext.code(permalink)}"
+        made += say("permalink", url=mdtext.code(permalink))
     return "\n".join([title, "", " · ".join(facts), "", f"_{made}_"])
 
 
 def _extras(ctx: dict[str, Any], lang: str) -> str:
-    zh = lang == "zh"
+    say = _words(lang)
     voice = Voice(lang, "extras")
-    sep = "、" if zh else ", "
+    sep = say("list_sep")
     lines: list[str] = []
-
-    def counted(name: str, n: object) -> str:
-        return f"{name}（{n}）" if zh else f"{name} ({n})"
 
     contributors = as_dict(ctx.get("contributors"))
     top = [c for c in as_dicts(contributors.get("top")) if isinstance(c.get("name"), str) and as_int(c.get("prs"))]
     if top:
-        names = sep.join(counted(mdtext.text(c["name"]), c["prs"]) for c in top[:8])
-        lines.append(f"**最活跃的作者**：{names}" if zh else f"**Most active authors:** {names}")
+        names = sep.join(say("counted", name=mdtext.text(c["name"]), n=c["prs"]) for c in top[:8])
+        lines.append(say("top_authors", names=names))
     first = [c for c in as_dicts(contributors.get("first_time")) if isinstance(c.get("name"), str)]
     if first:
         shown = []
         for person in first[:10]:
-            prs = ("、" if zh else ", ").join(f"#{n}" for n in ints(person.get("prs"))[:3])
-            shown.append(counted(mdtext.text(person["name"]), prs) if prs else mdtext.text(person["name"]))
+            prs = sep.join(f"#{n}" for n in ints(person.get("prs"))[:3])
+            name = mdtext.text(person["name"])
+            shown.append(say("counted", name=name, n=prs) if prs else name)
         total = as_int(as_dict(ctx.get("counts")).get("first_time_authors"))
         total = total if total is not None and total >= len(first) else len(first)
         if len(first) > len(shown):
-            shown.append("……" if zh else "…")
-        if zh:
-            lines.append(f"**首次贡献者（{total} 位）**：{sep.join(shown)}")
-        else:
-            lines.append(f"**First-time contributors ({total}):** {sep.join(shown)}")
+            shown.append(say("more"))
+        lines.append(say("first_time", n=total, names=sep.join(shown)))
 
     ai = as_dict(ctx.get("ai_assisted"))
     ai_count, share = as_int(ai.get("count")), as_num(ai.get("share"))
@@ -116,11 +111,7 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
             for a in as_dicts(ai.get("assistants"))
             if isinstance(a.get("name"), str) and as_int(a.get("prs")) is not None
         )
-        if zh:
-            line = f"**AI 协作**：{ai_count} 个 PR（{percent(share)}%）" + (f"；{tools}" if tools else "")
-        else:
-            line = f"**AI-assisted:** {ai_count} PRs ({percent(share)}%)" + (f"; {tools}" if tools else "")
-        lines.append(line)
+        lines.append(say("ai", n=ai_count, pct=percent(share)) + (say("ai_tools", tools=tools) if tools else ""))
 
     reverts = []
     for rv in as_dicts(ctx.get("reverts"))[:8]:
@@ -129,12 +120,12 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
             continue
         original = as_int(rv.get("reverts_pr"))
         title = mdtext.text(mdtext.shorten(rv.get("title") or "", 60))
-        item = f"#{number} “{title}”" if title else f"#{number}"
+        item = say("revert_item", number=number, title=title) if title else f"#{number}"
         if original is not None:
-            item += f"（回滚 #{original}）" if zh else f" (reverts #{original})"
+            item += say("reverts_pr", number=original)
         reverts.append(item)
     if reverts:
-        lines.append(f"**回滚**：{'；'.join(reverts)}" if zh else f"**Reverts:** {'; '.join(reverts)}")
+        lines.append(say("reverts", items=say("reverts_sep").join(reverts)))
 
     deltas = as_dict(ctx.get("deltas"))
     merged = as_dict(deltas.get("merged_prs"))
@@ -142,16 +133,13 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
     current, previous, change = (as_int(merged.get(k)) for k in ("current", "previous", "change"))
     if current is not None and previous is not None and change is not None and (current or previous):
         signed = f"+{change}" if change > 0 else f"−{abs(change)}" if change < 0 else "±0"
-        if zh:
-            bits.append(f"合并 PR {current}（上期 {previous}，{signed}）")
-        else:
-            bits.append(f"merged PRs {current} (previous {previous}, {signed})")
+        bits.append(say("delta_merged", current=current, previous=previous, signed=signed))
     rising = [mdtext.text(s) for s in strs(deltas.get("labels_rising"))]
     if rising:
-        bits.append(f"上升的标签：{voice.join(rising)}" if zh else f"rising labels: {voice.join(rising)}")
+        bits.append(say("delta_labels", labels=voice.join(rising)))
     new = [mdtext.text(s) for s in strs(deltas.get("themes_new"))]
     if new:
-        bits.append(f"新主题：{voice.join(new)}" if zh else f"new themes: {voice.join(new)}")
+        bits.append(say("delta_themes", themes=voice.join(new)))
     if bits:
-        lines.append(f"**环比**：{'；'.join(bits)}" if zh else f"**Against the previous period:** {'; '.join(bits)}")
+        lines.append(say("deltas", items=say("deltas_sep").join(bits)))
     return "\n".join(f"- {line}" for line in lines)

@@ -340,6 +340,10 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "{authors} contributed, {first} of them for the first time",
             "{authors} took part, including {first} first-time contributors",
         ],
+        "sum.authors_first.one": [
+            "{authors} contributed, one of them for the first time",
+            "{authors} took part, including one first-time contributor",
+        ],
         "sum.direct": ["{direct} went in as direct pushes"],
         "sum.ai": [
             "{ai} ({pct}%) credit an AI assistant as co-author",
@@ -460,6 +464,10 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "kp.intro": [
             "The {n} highest-scoring PRs {this}:",
             "These {n} PRs scored highest:",
+        ],
+        "kp.intro.one": [
+            "The highest-scoring PR {this}:",
+            "This PR scored highest:",
         ],
         "kp.line": ["{pr}, by {author} · importance **{importance}** · {theme}{size}"],
         "kp.theme": ["theme {theme}"],
@@ -584,6 +592,10 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "共有 {authors}参与，其中 {first_n} 位是首次贡献",
             "参与者共 {authors_n} 位，包括 {first_n} 位新面孔",
         ],
+        "sum.authors_first.one": [
+            "共有 {authors}参与，其中 1 位是首次贡献",
+            "参与者共 {authors_n} 位，包括 1 位新面孔",
+        ],
         "sum.direct": ["{direct}未经 PR 直接推送"],
         "sum.ai": [
             "{ai}（{pct}%）注明了 AI 协作者",
@@ -698,6 +710,10 @@ PHRASES: dict[str, dict[str, list[str]]] = {
             "{this}得分最高的 {n} 个 PR：",
             "以下 {n} 个 PR 得分最高：",
         ],
+        "kp.intro.one": [
+            "{this}得分最高的 PR：",
+            "得分最高的是这个 PR：",
+        ],
         "kp.line": ["{pr} · 作者 {author} · 重要度 **{importance}** · {theme}{size}"],
         "kp.theme": ["主题 {theme}"],
         "kp.no_theme": ["未归入主题"],
@@ -734,6 +750,69 @@ PHRASES: dict[str, dict[str, list[str]]] = {
 }
 
 # recommendation kinds (docs/report-context.md): plain text, filled with PR lists and names
+# the Markdown document's header and extras block: str.format templates; a (one, many) pair is
+# chosen by the count {n}
+MARKDOWN: dict[str, dict[str, str | tuple[str, str]]] = {
+    "en": {
+        "title.week": "Weekly PR report",
+        "title.month": "Monthly PR report",
+        "title.range": "PR report",
+        "title": "# {title}: {slug}",
+        "repository": "Repository {repo}",
+        "merged": ("{n} merged PR", "{n} merged PRs"),
+        "key": ("{n} key PR", "{n} key PRs"),
+        "by_rules": "rules",
+        "by_model": "{writer}",
+        "generated": "Generated automatically by prhub ({by})",
+        "permalink": " · permalink: {url}",
+        "list_sep": ", ",
+        "counted": "{name} ({n})",
+        "top_authors": "**Most active authors:** {names}",
+        "first_time": "**First-time contributors ({n}):** {names}",
+        "more": "…",
+        "ai": ("**AI-assisted:** {n} PR ({pct}%)", "**AI-assisted:** {n} PRs ({pct}%)"),
+        "ai_tools": "; {tools}",
+        "revert_item": "#{number} “{title}”",
+        "reverts_pr": " (reverts #{number})",
+        "reverts": "**Reverts:** {items}",
+        "reverts_sep": "; ",
+        "delta_merged": "merged PRs {current} (previous {previous}, {signed})",
+        "delta_labels": "rising labels: {labels}",
+        "delta_themes": "new themes: {themes}",
+        "deltas": "**Against the previous period:** {items}",
+        "deltas_sep": "; ",
+    },
+    "zh": {
+        "title.week": "每周 PR 报告",
+        "title.month": "月度 PR 报告",
+        "title.range": "PR 报告",
+        "title": "# {slug} {title}",
+        "repository": "仓库 {repo}",
+        "merged": ("合并 {n} 个 PR", "合并 {n} 个 PR"),
+        "key": ("重点 PR {n} 个", "重点 PR {n} 个"),
+        "by_rules": "规则模板",
+        "by_model": "模型 {writer}",
+        "generated": "由 prhub 自动生成（{by}）",
+        "permalink": " · 永久链接：{url}",
+        "list_sep": "、",
+        "counted": "{name}（{n}）",
+        "top_authors": "**最活跃的作者**：{names}",
+        "first_time": "**首次贡献者（{n} 位）**：{names}",
+        "more": "……",
+        "ai": ("**AI 协作**：{n} 个 PR（{pct}%）", "**AI 协作**：{n} 个 PR（{pct}%）"),
+        "ai_tools": "；{tools}",
+        "revert_item": "#{number} “{title}”",
+        "reverts_pr": "（回滚 #{number}）",
+        "reverts": "**回滚**：{items}",
+        "reverts_sep": "；",
+        "delta_merged": "合并 PR {current}（上期 {previous}，{signed}）",
+        "delta_labels": "上升的标签：{labels}",
+        "delta_themes": "新主题：{themes}",
+        "deltas": "**环比**：{items}",
+        "deltas_sep": "；",
+    },
+}
+
 RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
     "en": {
         "add-tests": [

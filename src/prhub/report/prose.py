@@ -89,6 +89,11 @@ class Voice:
     def say(self, phrase: str, /, **values: object) -> str:
         return self.fill(self.pick(PHRASES[self.lang][phrase], phrase), {**self.words, **values})
 
+    def say_n(self, phrase: str, n: int, /, **values: object) -> str:
+        """The phrase for a count of ``n``: its ``.one`` wording when n is 1 and the language has one."""
+        one = f"{phrase}.one"
+        return self.say(one if n == 1 and one in PHRASES[self.lang] else phrase, **values)
+
     def count(self, n: int, noun: str) -> str:
         one, many = NOUNS[self.lang][noun]
         return f"{n} {one if n == 1 else many}"
@@ -264,7 +269,8 @@ class Facts:
         """The directory that at least half of these PRs touch, if one does."""
         counter: Counter[str] = Counter()
         for n in numbers:
-            counter.update(set(strs(self.prs.get(n, {}).get("directories"))))
+            # the root ("." or "") is no place a change is centred on
+            counter.update(d for d in set(strs(self.prs.get(n, {}).get("directories"))) if d.strip("./"))
         if not counter or not numbers:
             return None
         directory, hits = max(counter.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
@@ -452,8 +458,9 @@ class Writer:
                 clauses.append(v.say("sum.authors_all_first", authors=v.count(authors, "person")))
             elif first:
                 clauses.append(
-                    v.say(
+                    v.say_n(
                         "sum.authors_first",
+                        first,
                         authors=v.count(authors, "person"),
                         authors_n=authors,
                         first=first,
@@ -715,7 +722,8 @@ class Writer:
         if not numbers:
             return v.say("kp.none")
         entries = [self._key_pr(n) for n in numbers]
-        return v.say("kp.intro", n=len(ints(f.ctx.get("key_prs")))) + "\n\n" + "\n".join(entries)
+        shown = len(ints(f.ctx.get("key_prs")))
+        return v.say_n("kp.intro", shown, n=shown) + "\n\n" + "\n".join(entries)
 
     def _key_pr(self, number: int) -> str:
         f, v = self.f, self.v
