@@ -49,7 +49,7 @@ def build_context(
     registry = queries.registered_themes(store, repo.id)
     analysis = pipeline.analyse_period(Analyzer(settings), source, period, lang, registry)
     queries.register_themes(store, repo.id, analysis.registry_entries())
-    return to_context(repo, analysis, settings, lang, now)
+    return to_context(repo, analysis, settings, lang, now, _synced_at(store, repo))
 
 
 def iter_contexts(
@@ -72,6 +72,7 @@ def iter_contexts(
     source = pipeline.MemorySource(store, repo)
     analyzer = Analyzer(settings)
     registry = queries.registered_themes(store, repo.id)
+    synced_at = _synced_at(store, repo)
     for period in periods_of(source, kind, tz):
         analysis = pipeline.analyse_period(analyzer, source, period, lang, registry)
         entries = analysis.registry_entries()
@@ -80,7 +81,35 @@ def iter_contexts(
             known = registry.get(entry.key)
             if known is None or entry.first_start < known.first_start:
                 registry[entry.key] = entry
-        yield to_context(repo, analysis, settings, lang, now)
+        yield to_context(repo, analysis, settings, lang, now, synced_at)
+
+
+def _synced_at(store: Store, repo: Repository) -> datetime | None:
+    seconds = store.synced_at(repo.id)
+    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
+
+
+def notices(period: Period, now: datetime, synced_at: datetime | None) -> list[dict[str, Any]]:
+    """What a reader must know before trusting the figures, as codes and parameters.
+
+    ``period_future``: the period has not begun; ``period_open``: it has not ended (figures will
+    grow); ``beyond_history``: it starts after the last sync, so the store holds nothing of it
+    yet; ``history_ends_within``: a sync read the history part-way through the period, so later
+    merges are missing.
+    """
+    zone = period.start.tzinfo
+    last_day = (period.end - timedelta(seconds=1)).date().isoformat()
+    synced = synced_at.astimezone(zone).isoformat(timespec="minutes") if synced_at else None
+    found: list[dict[str, Any]] = []
+    if period.start > now:
+        found.append({"code": "period_future", "first_day": period.start.date().isoformat()})
+    elif period.end > now:
+        found.append({"code": "period_open", "last_day": last_day, "as_of": synced})
+    if synced_at is not None and synced_at <= period.start:
+        found.append({"code": "beyond_history", "synced_at": synced})
+    elif synced_at is not None and synced_at < period.end and period.end <= now:
+        found.append({"code": "history_ends_within", "synced_at": synced})
+    return found
 
 
 def periods_of(source: pipeline.MemorySource, kind: str, tz: str) -> list[Period]:
@@ -124,7 +153,12 @@ def _pr_url(base: str | None, number: int) -> str | None:
 
 
 def to_context(
-    repo: Repository, a: PeriodAnalysis, settings: Settings, lang: str, now: datetime | None = None
+    repo: Repository,
+    a: PeriodAnalysis,
+    settings: Settings,
+    lang: str,
+    now: datetime | None = None,
+    synced_at: datetime | None = None,
 ) -> dict[str, Any]:
     url = forge_url(repo.remote_url)
     threshold = settings.key_threshold
@@ -137,13 +171,15 @@ def to_context(
     ai = [r for r in results if r.facts.assistants]
     reverts = [r for r in results if any(k.tag == "revert" for k in r.risks)]  # as the risk table counts them
     labels = _labels(results)
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
 
     ctx: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "repo": {"slug": repo.slug, "url": url},
         "period": a.period.to_json(lang),
         "language": lang,
-        "generated": {"at": (now or datetime.now(UTC)).replace(microsecond=0).isoformat(), "writer": "rules"},
+        "generated": {"at": now.isoformat(), "writer": "rules"},
+        "notices": notices(a.period, now, synced_at),
         "permalink": f"/{repo.slug}/reports/{a.period.slug}",
         "counts": {
             "merged_prs": len(results),
@@ -326,4 +362,6 @@ def _write_prose(ctx: dict[str, Any]) -> None:
 
     for rec in ctx["recommendations"]:
         rec["text"] = prose.recommendation_text(rec, ctx["language"])
+    for notice in ctx["notices"]:
+        notice["text"] = prose.notice_text(notice, ctx)
     ctx["sections"] = prose.write_sections(ctx)

@@ -28,6 +28,7 @@ from markupsafe import Markup
 
 from prhub.report import charts
 from prhub.report.phrases import HEADINGS, SECTION_KEYS
+from prhub.report.prose import notice_text
 
 UI: dict[str, dict[str, str]] = {
     "en": {
@@ -363,6 +364,7 @@ def render_html(ctx: Mapping[str, Any], chrome: Chrome | None = None) -> str:
         repo_url=_forge_url((ctx.get("repo") or {}).get("url")),
         writer=t["writer_rules"] if writer == "rules" else writer,
         charts=_charts(ctx, t),
+        notices=[text for n in ctx.get("notices") or [] if isinstance(n, dict) and (text := notice_text(n, ctx))],
     )
 
 

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from prhub.report import mdtext
-from prhub.report.phrases import HEADINGS, MARKDOWN, SECTION_KEYS
-from prhub.report.prose import Voice, percent, write_sections
+from prhub.report.phrases import HEADINGS, MARKDOWN, NOTICES, SECTION_KEYS
+from prhub.report.prose import Voice, notice_text, percent, write_sections
 from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, strs
 
 
@@ -34,6 +34,9 @@ def render_markdown(ctx: dict[str, Any]) -> str:
     lang = "zh" if ctx.get("language") == "zh" else "en"
     sections = _sections(ctx)
     parts = [_header(ctx, lang)]
+    notes = [notice_text(n, ctx) for n in as_dicts(ctx.get("notices"))]
+    if notes:
+        parts.append("\n>\n".join(NOTICES[lang]["prefix"].format(text=note) for note in notes if note))
     for key in SECTION_KEYS:
         parts.append(f"## {HEADINGS[lang][key]}\n\n{sections[key]}")
     extras = _extras(ctx, lang)

@@ -750,6 +750,30 @@ PHRASES: dict[str, dict[str, list[str]]] = {
 }
 
 # recommendation kinds (docs/report-context.md): plain text, filled with PR lists and names
+# what a reader must know before trusting the figures (ctx["notices"], by code); {This} is the
+# period ("This week"), dates are ISO
+NOTICES: dict[str, dict[str, str]] = {
+    "en": {
+        "period_open": "{This} is not over yet: it runs through {last_day}, and the figures cover what was "
+        "merged up to the last sync ({as_of}).",
+        "period_open.unsynced": "{This} is not over yet: it runs through {last_day}, so the figures will still grow.",
+        "period_future": "{This} has not begun yet: it starts on {first_day}.",
+        "beyond_history": "{This} lies beyond the stored history, which ends at the last sync ({synced_at}): "
+        "sync the clone again to read it.",
+        "history_ends_within": "The stored history ends part-way through: the last sync read it up to {synced_at}, "
+        "so later merges are missing.",
+        "prefix": "> **Note:** {text}",
+    },
+    "zh": {
+        "period_open": "{This}尚未结束（到 {last_day} 为止），数据只包含最近一次同步（{as_of}）前合并的 PR。",
+        "period_open.unsynced": "{This}尚未结束（到 {last_day} 为止），数据还会增加。",
+        "period_future": "{This}还没有开始：从 {first_day} 起。",
+        "beyond_history": "{This}超出了已存的历史：最近一次同步只读到 {synced_at}，请重新同步克隆后再看。",
+        "history_ends_within": "已存的历史在{This}中途结束：最近一次同步读到 {synced_at}，之后合并的 PR 不在本报告中。",
+        "prefix": "> **注意**：{text}",
+    },
+}
+
 # the Markdown document's header and extras block: str.format templates; a (one, many) pair is
 # chosen by the count {n}
 MARKDOWN: dict[str, dict[str, str | tuple[str, str]]] = {

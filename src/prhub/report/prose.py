@@ -26,6 +26,7 @@ from prhub.report.phrases import (
     COMPONENT_NAMES,
     KIND_ALIASES,
     KIND_NAMES,
+    NOTICES,
     NOUNS,
     PERIOD_WORDS,
     PHRASES,
@@ -889,6 +890,22 @@ def percent(share: float) -> str:
     """A share (0.128) as a percentage with one decimal at most (12.8)."""
     text = one_decimal(share * 100)
     return text[:-2] if text.endswith(".0") else text
+
+
+def notice_text(notice: dict[str, Any], ctx: dict[str, Any]) -> str:
+    """One of ctx["notices"] as a sentence in the report's language ("" for a code this version lacks)."""
+    lang = "zh" if ctx.get("language") == "zh" else "en"
+    kind = as_dict(ctx.get("period")).get("kind")
+    words = PERIOD_WORDS[lang].get(kind if isinstance(kind, str) else "", PERIOD_WORDS[lang]["range"])
+    code = str(notice.get("code"))
+    if code == "period_open" and not notice.get("as_of"):
+        code = "period_open.unsynced"
+    template = NOTICES[lang].get(code)
+    if template is None:
+        return ""
+    # ISO times as a reader reads them: "2026-12-01 13:17 UTC"
+    values = {k: v.replace("T", " ").replace("+00:00", " UTC") for k, v in notice.items() if isinstance(v, str)}
+    return template.format_map({**values, **words})
 
 
 def write_sections(ctx: dict[str, Any]) -> dict[str, str]:

@@ -181,6 +181,11 @@ class Store:
         rows = self.db.execute("SELECT id, slug, path, remote_url, default_branch FROM repositories ORDER BY slug")
         return [Repository(*row) for row in rows]
 
+    def synced_at(self, repo_id: int) -> int | None:
+        """When a sync last read the repository (unix seconds): the stored history is complete up to then."""
+        row = self.db.execute("SELECT max(updated_at) FROM sync_cursors WHERE repo_id = ?", (repo_id,)).fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+
     # -- settings -----------------------------------------------------------
     def set_repository_settings(self, repo_id: int, toml: str | None, origin: str = "") -> None:
         """Keep the repository's prhub.toml text (None: it has none any more); unchanged text is not rewritten."""
