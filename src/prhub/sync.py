@@ -249,7 +249,8 @@ class _BatchWriter:
                 )
                 if revert:
                     reverts.append((commit.sha, ref.number if ref else None, revert, commit.committed_at))
-                key = (commit.committer.email, commit.committed_at)
+                # a rebase run shares one commit time: a time that stands in for an unreadable one shares nothing
+                key = None if "bad-date" in commit.flags else (commit.committer.email, commit.committed_at)
                 rebase = False
                 if ref and ref.kind == "squash" and self.run and key == self.run_key and not commit.is_merge:
                     rebase_links.append((ref.number, self.run))
@@ -258,7 +259,7 @@ class _BatchWriter:
                     kind = "rebase" if rebase else "merge" if r.kind == "squash" and commit.is_merge else r.kind
                     author = self._author(commit, r, merged)
                     pr_rows.append(_pr_row(self.repo_id, commit, r, kind, author, revert, self.branch))
-                if ref:
+                if ref or key is None:
                     self.run, self.run_key = [], None
                 elif key == self.run_key:
                     self.run.append(commit.sha)

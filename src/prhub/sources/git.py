@@ -22,7 +22,9 @@ from prhub.sources import Page
 
 # Each commit starts with a record separator, then fixed fields separated by NUL.
 # %an/%ae are the recorded identity, %aN/%aE the one after .mailmap.
-_FIELDS = ["%H", "%P", "%an", "%ae", "%aN", "%aE", "%at", "%ai", "%cn", "%ce", "%ct", "%ci", "%B"]
+# %ad/%cd with --date=raw give "<seconds> <offset>" as recorded: git's %ai dies ("Timestamp before
+# Unix epoch") on a commit whose local time is before 1970, and one such commit would stop every sync
+_FIELDS = ["%H", "%P", "%an", "%ae", "%aN", "%aE", "%at", "%ad", "%cn", "%ce", "%ct", "%cd", "%B"]
 LOG_FORMAT = "%x1e" + "%x00".join(_FIELDS)
 _HEADER_TOKENS = len(_FIELDS)
 _MARK = b"\x1e"
@@ -49,6 +51,7 @@ def log_command(rev_range: str | None) -> list[str]:
         "diff.renameLimit=10000",
         "log",
         *walk,
+        "--date=raw",
         "--diff-merges=first-parent",
         "-z",
         "--raw",
@@ -126,7 +129,7 @@ _MAX_TZ = 18 * 60  # the widest offset Python's datetime (and any real zone) all
 
 
 def _tz_minutes(iso_like: bytes) -> int | None:
-    """Offset of ``2026-04-19 15:37:53 -0700`` in minutes (-420); None when malformed or out of range."""
+    """Offset of ``1776638273 -0700`` in minutes (-420); None when malformed or out of range."""
     off = iso_like.rsplit(b" ", 1)[-1]
     if len(off) != 5 or off[:1] not in (b"+", b"-") or not off[1:].isdigit():
         return None
