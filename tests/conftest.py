@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,74 @@ def synced_db(vllm_window: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     proc = run_prhub("sync", str(vllm_window), "--db", str(db))
     assert proc.returncode == 0, proc.stderr
     return db
+
+
+# -- the two store backends ------------------------------------------------------------------------------------
+# PRHUB_TEST_PG names a PostgreSQL database the tests may create schemas in (bash .ci/run sets it):
+#   PRHUB_TEST_PG=postgresql://prhub:prhub@localhost/prhub_test
+# Without it the PostgreSQL variants skip, saying so; under CI they fail instead, so CI always runs them.
+PG_URL = os.environ.get("PRHUB_TEST_PG", "").strip()
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def require_pg() -> str:
+    if not PG_URL:
+        reason = "PostgreSQL variant: set PRHUB_TEST_PG=postgresql://user:pass@host/db (bash .ci/run does)"
+        if os.environ.get("CI"):
+            pytest.fail(reason + "; CI must run it")
+        pytest.skip(reason)
+    return PG_URL
+
+
+def new_pg_schema(label: str) -> tuple[str, str]:
+    """A fresh, empty schema in the test database: (URL whose search_path is it, schema name)."""
+    import uuid
+
+    import psycopg
+
+    base = require_pg()
+    schema = f"t_{label}_{uuid.uuid4().hex[:10]}".lower()
+    with psycopg.connect(base, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}", schema
+
+
+def drop_pg_schema(schema: str) -> None:
+    import psycopg
+
+    from prhub.store.postgres import close_pools
+
+    close_pools()
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(params=BACKENDS)
+def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes new, empty databases on one backend (the test runs once per backend): a SQLite file path,
+    or a PostgreSQL URL whose search_path is a schema of its own, dropped after the test."""
+    if request.param == "postgresql":
+        require_pg()
+    made: list[str] = []
+
+    def make() -> str:
+        if request.param == "sqlite":
+            made.append("")
+            return str(tmp_path / f"prhub-{len(made)}.db")
+        url, schema = new_pg_schema("db")
+        made.append(schema)
+        return url
+
+    try:
+        yield make
+    finally:
+        if request.param == "postgresql":
+            for schema in made:
+                drop_pg_schema(schema)
+
+
+@pytest.fixture
+def db_url(new_db: Callable[[], str]) -> str:
+    """A new, empty database on each backend."""
+    return new_db()

@@ -9,22 +9,23 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from conftest import DATASET, SKELETON, WINDOW_SINCE, run_prhub
 from gitrepo import ALICE, BOB, EPOCH, FORGE, ScriptedRepo
-from prhub.store.sqlite import Store
+from prhub.store import open_store
 from prhub.sync import slug_for
 
 W15_START = 1775433600  # 2026-04-06T00:00:00Z
 W15_END = W15_START + 7 * 86400
 
 
-def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of the one repository in ``db``, table by table."""
-    with Store(db) as store:
+def dump(db: Path | str) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the one repository in ``db`` (a file or a URL), table by table."""
+    with open_store(db) as store:
         [repo] = store.repositories()
         rows: dict[str, list[tuple[object, ...]]] = {}
         for table, row in store.dump(repo.id):
@@ -32,7 +33,7 @@ def dump(db: Path) -> dict[str, list[tuple[object, ...]]]:
         return rows
 
 
-def sync_ok(path: Path, db: Path, *args: str, env: dict[str, str] | None = None) -> str:
+def sync_ok(path: Path, db: Path | str, *args: str, env: dict[str, str] | None = None) -> str:
     proc = run_prhub("sync", str(path), "--db", str(db), *args, env=env)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
@@ -48,8 +49,13 @@ def repo(tmp_path: Path) -> ScriptedRepo:
     return r
 
 
-def test_second_sync_reads_only_new_commits(repo: ScriptedRepo, tmp_path: Path) -> None:
-    db = tmp_path / "prhub.db"
+def query(db: Path | str, sql: str) -> list[tuple[object, ...]]:
+    with open_store(db) as store:
+        return [tuple(row) for row in store.execute(sql)]
+
+
+def test_second_sync_reads_only_new_commits(repo: ScriptedRepo, new_db: Callable[[], str], tmp_path: Path) -> None:
+    db = new_db()
     first = sync_ok(repo.path, db)
     assert "3 new commits, 3 new PRs" in first
     old_head = repo.head()
@@ -68,13 +74,13 @@ def test_second_sync_reads_only_new_commits(repo: ScriptedRepo, tmp_path: Path) 
     logs = {line.split("trace: ", 1)[1] for line in trace.read_text().splitlines() if "built-in: git log " in line}
     assert len(logs) == 1 and f" {old_head}..{repo.head()} --" in logs.pop()
 
-    clean = tmp_path / "clean.db"
+    clean = new_db()
     sync_ok(repo.path, clean)
     assert dump(db) == dump(clean)
 
 
-def test_force_pushed_branch_drops_commits_that_left_it(repo: ScriptedRepo, tmp_path: Path) -> None:
-    db = tmp_path / "prhub.db"
+def test_force_pushed_branch_drops_commits_that_left_it(repo: ScriptedRepo, new_db: Callable[[], str]) -> None:
+    db = new_db()
     base = repo.head()
     # a rebase run (two commits, one committer time) ends in #5, then a direct push
     for i, msg in enumerate(["Step one", "Step two (#5)"]):
@@ -92,41 +98,36 @@ def test_force_pushed_branch_drops_commits_that_left_it(repo: ScriptedRepo, tmp_
     assert "removed 3 stored commits no longer on it" in out
     assert "1 new commit, 1 new PR" in out
 
-    conn = sqlite3.connect(db)
-    assert [r[0] for r in conn.execute("SELECT number FROM pull_requests ORDER BY number")] == [1, 2, 3, 6]
-    assert conn.execute("SELECT count(*) FROM commits").fetchone()[0] == 4
-    assert (
-        conn.execute("SELECT count(*) FROM file_changes WHERE path LIKE 'run%' OR path = 'hotfix.py'").fetchone()[0]
-        == 0
-    )
-    clean = tmp_path / "clean.db"
+    assert [r[0] for r in query(db, "SELECT number FROM pull_requests ORDER BY number")] == [1, 2, 3, 6]
+    assert query(db, "SELECT count(*) FROM commits") == [(4,)]
+    assert query(db, "SELECT count(*) FROM file_changes WHERE path LIKE 'run%' OR path = 'hotfix.py'") == [(0,)]
+    clean = new_db()
     sync_ok(repo.path, clean)
     assert dump(db) == dump(clean)
 
 
-def test_rewrite_that_keeps_part_of_a_rebase_run(repo: ScriptedRepo, tmp_path: Path) -> None:
-    db = tmp_path / "prhub.db"
+def test_rewrite_that_keeps_part_of_a_rebase_run(repo: ScriptedRepo, new_db: Callable[[], str]) -> None:
+    db = new_db()
     run = []
     for i, msg in enumerate(["Step one", "Step two", "Step three (#5)"]):
         repo.lines(f"run{i}.py", 1)
         run.append(repo.commit(msg, author=ALICE, committer=FORGE, at=EPOCH + 9000 + i, committed=EPOCH + 9999))
     sync_ok(repo.path, db)
-    assert sqlite3.connect(db).execute("SELECT count(*) FROM commits WHERE pr_number = 5").fetchone()[0] == 3
+    assert query(db, "SELECT count(*) FROM commits WHERE pr_number = 5") == [(3,)]
 
     repo.git("reset", "-q", "--hard", run[1])  # the numbered end of the run is gone
     repo.lines("x.py", 1)
     repo.commit("Direct push", author=ALICE)
     sync_ok(repo.path, db)
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM commits WHERE pr_number = 5").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM pull_requests WHERE number = 5").fetchone()[0] == 0
-    clean = tmp_path / "clean.db"
+    assert query(db, "SELECT count(*) FROM commits WHERE pr_number = 5") == [(0,)]
+    assert query(db, "SELECT count(*) FROM pull_requests WHERE number = 5") == [(0,)]
+    clean = new_db()
     sync_ok(repo.path, clean)
     assert dump(db) == dump(clean)
 
 
-def test_branch_reset_backwards_with_nothing_new(repo: ScriptedRepo, tmp_path: Path) -> None:
-    db = tmp_path / "prhub.db"
+def test_branch_reset_backwards_with_nothing_new(repo: ScriptedRepo, db_url: str) -> None:
+    db = db_url
     sync_ok(repo.path, db)
     repo.git("reset", "-q", "--hard", "HEAD~1")
     out = sync_ok(repo.path, db)
@@ -277,6 +278,6 @@ def test_progress_is_reported_as_commits_are_read(repo: ScriptedRepo, tmp_path: 
     from prhub.sync import sync
 
     seen: list[tuple[int, int]] = []
-    with Store(tmp_path / "prhub.db") as store:
+    with open_store(tmp_path / "prhub.db") as store:
         result = sync(store, repo.path, progress=lambda done, total: seen.append((done, total)))
     assert result.new_commits == 3 and seen[-1] == (3, 3)

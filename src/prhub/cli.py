@@ -14,7 +14,7 @@ import click
 
 from prhub import __version__
 from prhub.errors import GitHubError, PrhubError, UsageError
-from prhub.store.sqlite import Store, default_db_path
+from prhub.store import Store, default_db, describe
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,14 +41,17 @@ err_console = _ErrConsole()
 
 DB_OPTION = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE|URL",
     default=None,
-    help="SQLite database file [default: $PRHUB_DB, else prhub.db in the user data directory].",
+    help="A SQLite file (or sqlite:///FILE) or a postgresql://user@host/name URL "
+    "[default: $PRHUB_DB, else prhub.db in the user data directory].",
 )
 
 
-def open_store(db: Path | None) -> Store:
-    return Store(db or default_db_path())
+def open_store(db: str | None) -> Store:
+    from prhub.store import open_store as open_db
+
+    return open_db(db or default_db())
 
 
 @contextlib.contextmanager
@@ -116,7 +119,7 @@ def main() -> None:
     is_flag=True,
     help="Then read what git lacks (labels, logins, reviews) from the GitHub API; token from GITHUB_TOKEN or GH_TOKEN.",
 )
-def sync(repo_path: Path, branch: str | None, db: Path | None, quiet: bool, use_github: bool) -> None:
+def sync(repo_path: Path, branch: str | None, db: str | None, quiet: bool, use_github: bool) -> None:
     """Read a local clone's history into the store.
 
     The first sync reads the whole first-parent history of the branch; every
@@ -312,7 +315,7 @@ def report(
     output: Path | None,
     every: str | None,
     config: Path | None,
-    db: Path | None,
+    db: str | None,
 ) -> None:
     """Write the report of one period: what merged, what matters, what is risky.
 
@@ -370,7 +373,7 @@ def report(
     "--format", "fmt", type=click.Choice(["toml", "json"]), default="toml", show_default=True, help="Output format."
 )
 @DB_OPTION
-def config_command(target: str, config_file: Path | None, fmt: str, db: Path | None) -> None:
+def config_command(target: str, config_file: Path | None, fmt: str, db: str | None) -> None:
     """Show a repository's effective settings and where each value came from.
 
     The layers: prhub's defaults (defaults.toml in the package), a preset
@@ -391,7 +394,7 @@ def config_command(target: str, config_file: Path | None, fmt: str, db: Path | N
     from prhub.report.run import settings_of_target
     from prhub.settings_view import to_json, to_toml
 
-    slug, settings = settings_of_target(target, config_file, db or default_db_path())
+    slug, settings = settings_of_target(target, config_file, db or default_db())
     click.echo(to_json(settings, slug) if fmt == "json" else to_toml(settings, slug), nl=False)
 
 
@@ -399,7 +402,7 @@ def config_command(target: str, config_file: Path | None, fmt: str, db: Path | N
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-def serve(db: Path | None, host: str, port: int) -> None:
+def serve(db: str | None, host: str, port: int) -> None:
     """Serve every stored report on a website (until Ctrl-C).
 
     \b
@@ -418,10 +421,10 @@ def serve(db: Path | None, host: str, port: int) -> None:
     """
     from prhub.web.app import serve as run_server
 
-    path = db or default_db_path()
+    path = db or default_db()
 
     def announce(url: str) -> None:
-        err_console.print(f"prhub: serving {path} on {url} (Ctrl-C to stop)", markup=False)
+        err_console.print(f"prhub: serving {describe(path)} on {url} (Ctrl-C to stop)", markup=False)
 
     run_server(path, host, port, announce=announce)
 
@@ -437,7 +440,7 @@ def serve(db: Path | None, host: str, port: int) -> None:
     help="Languages to write (both: English pages with a Chinese twin, index.zh.html).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, only the summary line.")
-def site(out_dir: Path, db: Path | None, lang: str, quiet: bool) -> None:
+def site(out_dir: Path, db: str | None, lang: str, quiet: bool) -> None:
     """Write the website as static files into OUT_DIR, for any static host.
 
     Every week with merged PRs of every stored repository gets a report page
@@ -453,7 +456,7 @@ def site(out_dir: Path, db: Path | None, lang: str, quiet: bool) -> None:
     from prhub.web.site import export_site
 
     langs = ("en", "zh") if lang == "both" else (lang,)
-    service = ReportService(db or default_db_path(), cache_size=4)
+    service = ReportService(db or default_db(), cache_size=4)
     try:
         with progress_bar("writing reports", enabled=not quiet) as on_progress:
             result = export_site(service, out_dir, langs, progress=on_progress)

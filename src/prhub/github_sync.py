@@ -20,7 +20,7 @@ from prhub.period import week
 from prhub.sources import Page, Source
 from prhub.sources.github import GitHubClient, GitHubSource, complete, merged
 from prhub.store import github as forge
-from prhub.store.sqlite import Repository, Store
+from prhub.store import Repository, Store
 
 COMPLETE_CURSOR = "github-complete"  # the updated-at watermark up to which key PRs were completed
 

@@ -20,7 +20,7 @@ from prhub.analysis.prs import PrRef, RevertRef, bad_number, merged_branch, pr_r
 from prhub.errors import ConfigError, UsageError
 from prhub.models import Commit, Identity
 from prhub.sources.git import GitRepo, GitSource
-from prhub.store.sqlite import Repository, Store
+from prhub.store import Repository, Store
 
 BATCH = 2000  # commits per transaction; PRHUB_SYNC_BATCH overrides it (tests use small ones to interrupt a sync)
 
@@ -112,6 +112,16 @@ def sync(
     remote = _public_url(git.remote_url())
     slug = slug_for(git.path, remote)
     identity = identity_for(git, head, remote)
+    with store.writer_lock(f"sync:{identity}"):  # one writer per repository; other repositories go on in parallel
+        result = _sync_locked(store, git, slug, identity, remote, branch, head, batch, progress)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _sync_locked(
+    store: Store, git: GitRepo, slug: str, identity: str, remote: str | None, branch: str, head: str, batch: int,
+    progress: Progress | None,
+) -> SyncResult:  # fmt: skip
     repo = store.claim_repository(identity, slug, str(git.path), remote, branch, lambda sha: bool(git.resolve(sha)))
     result = SyncResult(repo, branch, head)
     if repo.slug != slug:
@@ -145,7 +155,6 @@ def sync(
 
     _keep_settings(store, git.path, repo)  # after the history: a bad file loses no commit
     result.totals = store.counts(repo.id)
-    result.seconds = time.perf_counter() - started
     return result
 
 
@@ -195,12 +204,7 @@ class _BatchWriter:
         self.run: list[str] = []
         self.last_time = 0  # the previous commit's time: stands in for a commit with no readable one
         if seq:
-            last = store.execute(
-                """SELECT c.sha, c.committer_email, c.committed_at, c.pr_number FROM branch_commits b
-                   JOIN commits c ON c.repo_id = b.repo_id AND c.sha = b.sha
-                   WHERE b.repo_id = ? AND b.branch = ? AND b.seq = ?""",
-                (repo_id, branch, seq),
-            ).fetchone()
+            last = store.branch_tip(repo_id, branch, seq)
             if last:
                 self.last_time = last[2]
             if last and last[3] is None:
@@ -343,26 +347,9 @@ class _BatchWriter:
         self.new_prs += len(pr_rows)
 
     def _write(self, commits, branches, files, trailer_rows, prs, rebase_links) -> None:  # noqa: ANN001
-        s = self.store
-        s.executemany(f"INSERT OR REPLACE INTO commits VALUES ({_marks(23)})", commits)
-        s.executemany("INSERT OR REPLACE INTO branch_commits VALUES (?, ?, ?, ?)", branches)
-        s.executemany(f"INSERT OR REPLACE INTO file_changes VALUES ({_marks(10)})", files)
-        s.executemany("INSERT OR REPLACE INTO trailers VALUES (?, ?, ?, ?, ?, ?)", trailer_rows)
-        s.executemany(
-            f"""INSERT INTO pull_requests VALUES ({_marks(14)})
-                ON CONFLICT (repo_id, number) DO UPDATE SET title = excluded.title,
-                  author_name = excluded.author_name, author_email = excluded.author_email,
-                  merged_at = excluded.merged_at, merged_tz = excluded.merged_tz,
-                  merge_sha = excluded.merge_sha, merge_kind = excluded.merge_kind,
-                  head_ref = excluded.head_ref, reverts_sha = excluded.reverts_sha,
-                  reverts_pr = excluded.reverts_pr, base_branch = excluded.base_branch""",
-            prs,
-        )
+        self.store.write_history(commits, branches, files, trailer_rows, prs)
         for number, shas in rebase_links:
-            s.executemany(
-                "UPDATE commits SET pr_number = ? WHERE repo_id = ? AND sha = ?",
-                [(number, self.repo_id, sha) for sha in shas],
-            )
+            self.store.set_commits_pr(self.repo_id, number, shas)
 
     def _link_revert(self, sha: str, number: int | None, revert: RevertRef, at: int) -> None:
         """Resolve what a revert reverts against the commits and PRs stored before it.
@@ -373,29 +360,18 @@ class _BatchWriter:
         db, repo_id = self.store, self.repo_id
         target_sha, target_pr = revert.sha, None
         if revert.sha:  # an abbreviated sha names one stored commit: take its full sha and its PR
-            found = db.execute(
-                "SELECT sha, pr_number FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? LIMIT 2",
-                (repo_id, revert.sha, revert.sha + "g"),
-            ).fetchall()
+            found = db.commits_by_prefix(repo_id, revert.sha, limit=2)
             if len(found) == 1:
                 target_sha, target_pr = found[0]
         target_pr = target_pr or revert.pr_number
         if target_pr is None and revert.title:
             # exact title, or any title it begins when the forge cut it; a range on the title index
             high = revert.title + "\U0010ffff" if revert.title_truncated else revert.title
-            row = db.execute(
-                """SELECT number FROM pull_requests WHERE repo_id = ? AND title >= ? AND title <= ?
-                   AND merged_at <= ? AND number != ? ORDER BY merged_at DESC, number DESC LIMIT 1""",
-                (repo_id, revert.title, high, at, number or -1),
-            ).fetchone()
-            target_pr = row[0] if row else None
+            target_pr = db.pr_by_title(repo_id, revert.title, high, at, number or -1)
         if target_sha != revert.sha:
-            db.execute("UPDATE commits SET reverts_sha = ? WHERE repo_id = ? AND sha = ?", (target_sha, repo_id, sha))
+            db.set_commit_reverts(repo_id, sha, target_sha)
         if number is not None:
-            db.execute(
-                "UPDATE pull_requests SET reverts_sha = ?, reverts_pr = ? WHERE repo_id = ? AND number = ?",
-                (target_sha, target_pr, repo_id, number),
-            )
+            db.set_pr_reverts(repo_id, number, target_sha, target_pr)
 
 
 def _commit_row(repo_id: int, c: Commit, author_id: int, ref: PrRef | None, revert: RevertRef | None) -> tuple:
@@ -428,7 +404,3 @@ def _pr_row(
         c.committed_at, c.committer_tz, c.sha, kind, ref.head_ref,
         revert.sha if revert else None, revert.pr_number if revert else None, "git", base,
     )  # fmt: skip
-
-
-def _marks(n: int) -> str:
-    return ", ".join("?" * n)

@@ -26,11 +26,10 @@ from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title, reve
 from prhub.analysis.paths import matcher
 from prhub.config import Settings
 from prhub.period import Period
+from prhub.store import Repository, Store, queries
 from prhub.store import github as github_store
-from prhub.store import queries
 from prhub.store.github import ThreadView
 from prhub.store.queries import DirectCommit, StoredPr
-from prhub.store.sqlite import Repository, Store
 
 
 def _name_pattern(globs: Sequence[str]) -> re.Pattern[str]:

@@ -17,8 +17,7 @@ from prhub.analysis.risks import why
 from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
 from prhub.period import Period, week
-from prhub.store import queries
-from prhub.store.sqlite import Repository, Store
+from prhub.store import Repository, Store, queries
 
 SCHEMA_VERSION = 1
 _FORGE = re.compile(r"^(?:https?://|git@|ssh://git@)(?P<host>[^/:]+)[:/](?P<path>[^/]+/[^/]+?)(?:\.git)?/?$")

@@ -15,7 +15,7 @@ from prhub import period as periods
 from prhub.config import Settings
 from prhub.errors import UsageError
 from prhub.period import Period
-from prhub.store.sqlite import Store
+from prhub.store import Store, is_postgres, open_store, sqlite_path
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9_.-]+$")
 
@@ -35,7 +35,7 @@ def resolve_repo(store: Store, repo: str, progress: Progress | None = None) -> t
     raise UsageError(f"{repo!r} is neither a local clone nor an owner/name already in the store")
 
 
-def settings_of_target(target: str, config: Path | None, db: Path) -> tuple[str | None, Settings]:
+def settings_of_target(target: str, config: Path | None, db: str | Path) -> tuple[str | None, Settings]:
     """``prhub config``'s answer: the repository's name and settings, reading nothing into the store."""
     from prhub import config as settings
 
@@ -55,8 +55,8 @@ def settings_of_target(target: str, config: Path | None, db: Path) -> tuple[str 
         raise UsageError(f"{target!r} is neither a directory nor an owner/name")
     if config is not None:
         return target, settings.load(config, None, target)
-    if db.is_file():
-        with Store(db) as store:
+    if is_postgres(db) or sqlite_path(db).is_file():
+        with open_store(db) as store:
             known = {repo.slug for repo in store.repositories()}
             if target in known:
                 return target, settings.of_repository(store, target)

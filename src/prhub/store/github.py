@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from prhub.models import ForgePullRequest, ReviewThread
-from prhub.store.sqlite import Store
+from prhub.store.base import Store
 
 _CHILDREN = (
     "github_labels",

@@ -8,12 +8,11 @@ Every query is bounded by time and uses the (repo_id, merged_at) and
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from prhub.store.base import Store
 from prhub.store.github import ForgeFacts, forge_facts
-from prhub.store.sqlite import Store
 
 FAR_FUTURE = 2**62
 
@@ -94,7 +93,7 @@ def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE
            JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
            WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
              AND p.merge_kind = 'rebase'
-           ORDER BY c.committed_at, f.idx""",
+           ORDER BY c.committed_at, c.sha, f.idx""",
         (repo_id, since, until),
     ).fetchall()
     for number, path, status, adds, dels, old in files:
@@ -109,7 +108,7 @@ def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE
            FROM commits c JOIN trailers t ON t.repo_id = c.repo_id AND t.sha = c.sha
            WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
              AND t.key = 'co-authored-by'
-           ORDER BY c.committed_at, t.idx""",
+           ORDER BY c.committed_at, c.sha, t.idx""",
         (repo_id, since, until),
     )
     for number, name, email in trailers:
@@ -138,7 +137,7 @@ def path_pr_counts(store: Store, repo_id: int, since: int = 0, until: int = FAR_
              JOIN file_changes f ON f.repo_id = c.repo_id AND f.sha = c.sha
              WHERE c.repo_id = ? AND c.committed_at >= ? AND c.committed_at < ? AND c.pr_number IS NOT NULL
                AND p.merge_kind = 'rebase' AND p.merged_at >= ? AND p.merged_at < ?
-           ) AS touched GROUP BY path""",
+           ) AS touched GROUP BY path ORDER BY path""",
         (repo_id, since, until, repo_id, since, until, since, until),
     )
     return dict(rows.fetchall())
@@ -164,7 +163,7 @@ def direct_commits(store: Store, repo_id: int, since: int = 0, until: int = FAR_
     rows = store.execute(
         """SELECT sha, subject, author_name, committed_at FROM commits
            WHERE repo_id = ? AND committed_at >= ? AND committed_at < ? AND pr_number IS NULL
-           ORDER BY committed_at""",
+           ORDER BY committed_at, sha""",
         (repo_id, since, until),
     )
     return [DirectCommit(*row) for row in rows]
@@ -172,26 +171,20 @@ def direct_commits(store: Store, repo_id: int, since: int = 0, until: int = FAR_
 
 def authors_seen_before(store: Store, repo_id: int, before: int, authors: Mapping[str, str]) -> set[str]:
     """Which of ``authors`` (name -> e-mail) had a PR merged before ``before``, under that name
-    (any case) or that e-mail: a contributor who changed how their name is written is no newcomer."""
-    wanted = sorted(authors)
-    seen: set[str] = set()
-    for i in range(0, len(wanted), 400):
-        chunk = wanted[i : i + 400]
-        names = sorted({n.lower() for n in chunk})
-        emails = sorted({authors[n].lower() for n in chunk if authors[n]})
-        rows = store.execute(
-            f"""SELECT DISTINCT lower(author_name), lower(author_email) FROM pull_requests
-                WHERE repo_id = ? AND merged_at < ?
-                  AND (lower(author_name) IN ({", ".join("?" * len(names))})
-                       OR lower(author_email) IN ({", ".join("?" * len(emails)) or "NULL"}))""",
-            (repo_id, before, *names, *emails),
-        )
-        found_names, found_emails = set(), set()
-        for name, email in rows:
-            found_names.add(name)
-            found_emails.add(email)
-        seen.update(n for n in chunk if n.lower() in found_names or (authors[n] and authors[n].lower() in found_emails))
-    return seen
+    (any case) or that e-mail: a contributor who changed how their name is written is no newcomer.
+
+    Case is folded here, not in SQL: the backends' lower() differ beyond ASCII."""
+    if not authors:
+        return set()
+    rows = store.execute(
+        "SELECT DISTINCT author_name, author_email FROM pull_requests WHERE repo_id = ? AND merged_at < ?",
+        (repo_id, before),
+    )
+    found_names, found_emails = set(), set()
+    for name, email in rows:
+        found_names.add(name.lower())
+        found_emails.add(email.lower())
+    return {n for n in authors if n.lower() in found_names or (authors[n] and authors[n].lower() in found_emails)}
 
 
 def first_seen(store: Store, repo_id: int) -> tuple[dict[str, int], dict[str, int]]:
@@ -199,11 +192,12 @@ def first_seen(store: Store, repo_id: int) -> tuple[dict[str, int], dict[str, in
     by_name: dict[str, int] = {}
     by_email: dict[str, int] = {}
     rows = store.execute(
-        "SELECT lower(author_name), lower(author_email), min(merged_at) FROM pull_requests WHERE repo_id = ?"
-        " GROUP BY 1, 2",
+        "SELECT author_name, author_email, min(merged_at) FROM pull_requests WHERE repo_id = ?"
+        " GROUP BY author_name, author_email",
         (repo_id,),
     )
     for name, email, first in rows:
+        name, email = name.lower(), email.lower()
         by_name[name] = min(first, by_name.get(name, first))
         if email:
             by_email[email] = min(first, by_email.get(email, first))
@@ -219,7 +213,7 @@ def reverts_of(store: Store, repo_id: int, numbers: Iterable[int]) -> dict[int, 
         marks = ", ".join("?" * len(chunk))
         rows = store.execute(
             f"""SELECT reverts_pr, number FROM pull_requests WHERE repo_id = ? AND reverts_pr IN ({marks})
-                ORDER BY merged_at""",
+                ORDER BY merged_at, number""",
             (repo_id, *chunk),
         )
         for reverted, by in rows:
@@ -229,7 +223,8 @@ def reverts_of(store: Store, repo_id: int, numbers: Iterable[int]) -> dict[int, 
 
 def all_reverts(store: Store, repo_id: int) -> dict[int, int]:
     rows = store.execute(
-        "SELECT reverts_pr, number FROM pull_requests WHERE repo_id = ? AND reverts_pr IS NOT NULL ORDER BY merged_at",
+        "SELECT reverts_pr, number FROM pull_requests WHERE repo_id = ? AND reverts_pr IS NOT NULL"
+        " ORDER BY merged_at, number",
         (repo_id,),
     )
     found: dict[int, int] = {}
@@ -243,7 +238,8 @@ def pr_numbers_by_sha(store: Store, repo_id: int, shas: Iterable[str]) -> dict[s
     found: dict[str, int] = {}
     for sha in set(shas):
         row = store.execute(
-            "SELECT pr_number FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? AND pr_number IS NOT NULL",
+            "SELECT pr_number FROM commits WHERE repo_id = ? AND sha >= ? AND sha < ? AND pr_number IS NOT NULL"
+            " ORDER BY sha LIMIT 1",
             (repo_id, sha, sha + "g"),
         ).fetchone()
         if row:
@@ -272,7 +268,9 @@ def pr_titles(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTUR
 
 def path_counts(store: Store, repo_id: int) -> dict[str, int]:
     """How many commits touched each path: the tree the module map is inferred from."""
-    rows = store.execute("SELECT path, count(*) FROM file_changes WHERE repo_id = ? GROUP BY path", (repo_id,))
+    rows = store.execute(
+        "SELECT path, count(*) FROM file_changes WHERE repo_id = ? GROUP BY path ORDER BY path", (repo_id,)
+    )
     return dict(rows.fetchall())
 
 
@@ -297,7 +295,8 @@ class RegisteredTheme:
 def registered_themes(store: Store, repo_id: int) -> dict[str, RegisteredTheme]:
     """The repository's theme registry: key -> the theme as first chosen."""
     rows = store.execute(
-        "SELECT key, name_en, name_zh, source, topic, first_start, last_start FROM theme_registry WHERE repo_id = ?",
+        "SELECT key, name_en, name_zh, source, topic, first_start, last_start FROM theme_registry WHERE repo_id = ?"
+        " ORDER BY key",
         (repo_id,),
     )
     return {
@@ -311,7 +310,7 @@ def register_themes(store: Store, repo_id: int, themes: Iterable[RegisteredTheme
     rows = [(repo_id, t.key, t.name_en, t.name_zh, t.source, int(t.topic), t.first_start, t.last_start) for t in themes]
     if not rows:
         return
-    with contextlib.suppress(sqlite3.Error):  # a read-only store still reports: the registry keeps names steady
+    with contextlib.suppress(*store.errors):  # a read-only store still reports: the registry keeps names steady
         _register(store, rows)
 
 

@@ -29,7 +29,7 @@ from prhub.errors import NotFoundError, PrhubError, UsageError
 from prhub.period import Period, from_slug
 from prhub.report.context import forge_url
 from prhub.report.html import content_security_policy
-from prhub.store.sqlite import Repository
+from prhub.store import Repository
 from prhub.web import pages
 from prhub.web.links import LANGS, ServedLinks
 from prhub.web.reports import CachedReport, ContextBuilder, ReportService

@@ -26,7 +26,7 @@ from prhub.config import Settings, of_repository
 from prhub.errors import NotFoundError
 from prhub.period import Period, from_slug, week
 from prhub.report.context import build_context, forge_url
-from prhub.store.sqlite import Repository, Store
+from prhub.store import Repository, Store, is_postgres, open_store, sqlite_path
 
 ContextBuilder = Callable[[Store, str, Period, str], dict[str, Any]]
 MAX_PERIOD_DAYS = 400  # longer ranges are not reports anyone browses; refuse them cheaply
@@ -83,10 +83,10 @@ class CachedReport:
 class ReportService:
     """Thread-safe: each thread reads through its own SQLite connection."""
 
-    def __init__(self, db_path: Path, build: ContextBuilder | None = None, cache_size: int = 128) -> None:
-        if not Path(db_path).is_file():
+    def __init__(self, db_path: str | Path, build: ContextBuilder | None = None, cache_size: int = 128) -> None:
+        if not is_postgres(db_path) and not sqlite_path(db_path).is_file():
             raise NotFoundError(f"no database at {db_path}; run `prhub sync <clone> --db {db_path}` first")
-        self.db_path = Path(db_path)
+        self.db_path = str(db_path) if is_postgres(db_path) else sqlite_path(db_path)
         self.build = build or default_builder
         self.cache_size = cache_size
         self._local = threading.local()
@@ -102,7 +102,7 @@ class ReportService:
     def store(self) -> Store:
         found: Store | None = getattr(self._local, "store", None)
         if found is None:
-            found = self._local.store = Store(self.db_path)
+            found = self._local.store = open_store(self.db_path)
             with self._lock:
                 self._stores.append(found)
         return found
@@ -118,12 +118,7 @@ class ReportService:
         return self.store.repository(slug)
 
     def overview(self) -> list[RepoSummary]:
-        rows = self.store.execute(
-            """SELECT r.slug, r.remote_url, count(p.number), max(p.merged_at),
-                      count(DISTINCT date(p.merged_at, 'unixepoch', 'weekday 0', '-6 days'))
-               FROM repositories r LEFT JOIN pull_requests p ON p.repo_id = r.id
-               GROUP BY r.id ORDER BY r.slug"""
-        ).fetchall()
+        rows = self.store.repository_overview()
         return [
             RepoSummary(
                 slug=slug,
@@ -147,12 +142,7 @@ class ReportService:
             hit = self._weeks.get(repo.slug)
         if hit is not None and hit[0] == state:
             return hit[1]
-        rows = self.store.execute(
-            """SELECT date(merged_at, 'unixepoch', 'weekday 0', '-6 days') AS monday,
-                      title, author_name, author_email, reverts_pr, merged_at
-               FROM pull_requests WHERE repo_id = ? ORDER BY monday DESC""",
-            (repo.id,),
-        ).fetchall()
+        rows = self.store.prs_by_week(repo.id)
         rules = self._rules(repo)
         weeks: list[WeekSummary] = []
         for monday, group in itertools.groupby(rows, key=lambda row: row[0]):
@@ -160,7 +150,7 @@ class ReportService:
             authors = {name for _, _, name, email, _, _ in prs if not rules.analyzer.is_bot(name, email)}
             reverts = sum(1 for _, title, *_, reverts_pr, _ in prs if rules.is_revert(title, reverts_pr))
             last = max(merged_at for *_, merged_at in prs)
-            weeks.append(WeekSummary(_week_of(date.fromisoformat(monday)), len(prs), len(authors), reverts, _utc(last)))
+            weeks.append(WeekSummary(_week_of(_monday(monday)), len(prs), len(authors), reverts, _utc(last)))
         with self._lock:
             self._weeks[repo.slug] = (state, weeks)
         return weeks
@@ -174,12 +164,7 @@ class ReportService:
 
     def state(self, repo: Repository) -> str:
         """Changes whenever a sync moves any branch of the repository."""
-        row = self.store.execute(
-            """SELECT group_concat(branch || ':' || head_sha || ':' || seq || ':' || updated_at, ';')
-               FROM (SELECT * FROM sync_cursors WHERE repo_id = ? ORDER BY branch)""",
-            (repo.id,),
-        ).fetchone()
-        return str(row[0] or "")
+        return self.store.sync_state(repo.id)
 
     def settings_state(self, repo: Repository) -> str:
         """Changes whenever a sync keeps a new prhub.toml for the repository."""
@@ -243,6 +228,11 @@ class _ListingRules:
 def _week_of(day: date) -> Period:
     year, number, _ = day.isocalendar()
     return week(f"{year}-W{number:02d}")
+
+
+def _monday(week_number: int) -> date:
+    """The Monday of a week numbered as ``Store.prs_by_week`` numbers them."""
+    return date(1970, 1, 1) + timedelta(days=7 * week_number - 3)
 
 
 def _utc(seconds: int) -> datetime:
