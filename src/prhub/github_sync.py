@@ -19,8 +19,8 @@ from prhub.errors import GitHubError
 from prhub.period import week
 from prhub.sources import Page, Source
 from prhub.sources.github import GitHubClient, GitHubSource, complete, merged
-from prhub.store import github as forge
 from prhub.store import Repository, Store
+from prhub.store import github as forge
 
 COMPLETE_CURSOR = "github-complete"  # the updated-at watermark up to which key PRs were completed
 
