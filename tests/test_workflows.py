@@ -198,3 +198,30 @@ def test_unrelated_history_merged_in_brings_no_prs(repo: ScriptedRepo, tmp_path:
     repo.merge("Merge pull request #23 from rust-lang/rustc-pull\n\nRustc pull update\n", upstream)
     found = prs(synced(repo, tmp_path))
     assert sorted(found) == [23]
+
+
+def test_direct_pushes_are_listed_by_title(repo: ScriptedRepo, tmp_path: Path) -> None:
+    repo.lines("src/a.py", 3)
+    repo.commit("Fix the thing (#1)", author=BOB, committer=FORGE)
+    for title in ["release version 3.1.3", "fix codespell findings", "remove unused ruff check rule"]:
+        repo.lines(f"notes/{title[:4]}.txt", 2)
+        repo.commit(title, author=MAINTAINER)
+    synced(repo, tmp_path)
+    data = report(repo, tmp_path)
+    assert data["counts"]["direct_commits"] == 4  # with the initial import
+    assert [d["title"] for d in data["direct_commits"]][1:] == [
+        "release version 3.1.3",
+        "fix codespell findings",
+        "remove unused ruff check rule",
+    ]
+    for lang, heading in (("en", "**Direct pushes (4):**"), ("zh", "**直接推送（4 个）**")):
+        proc = run_prhub(
+            "report", str(repo.path), "--db", str(tmp_path / "prhub.db"), "--week", "2026-W15", "--lang", lang
+        )
+        assert proc.returncode == 0, proc.stderr
+        line = next(line for line in proc.stdout.splitlines() if heading in line)
+        assert "“release version 3.1.3”" in line and "“remove unused ruff check rule”" in line
+    page = run_prhub(
+        "report", str(repo.path), "--db", str(tmp_path / "prhub.db"), "--week", "2026-W15", "--format", "html"
+    )
+    assert page.returncode == 0 and "Direct pushes" in page.stdout and "fix codespell findings" in page.stdout

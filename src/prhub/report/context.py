@@ -148,7 +148,7 @@ def _iso(ts: int, tz: Period) -> str:
 
 
 def _pr_url(base: str | None, number: int) -> str | None:
-    return f"{base}/pull/{number}" if base else None
+    return f"{base}/pull/{number}" if base and number > 0 else None  # a security merge has no public number
 
 
 def to_context(
@@ -226,6 +226,15 @@ def to_context(
         "reverts": [
             {"number": r.number, "title": r.facts.pr.title, "reverts_pr": r.facts.pr.reverts_pr} for r in reverts
         ],
+        "direct_commits": [
+            {
+                "sha": d.sha,
+                "title": d.subject,
+                "author": d.author,
+                "committed_at": datetime.fromtimestamp(d.committed_at, UTC).isoformat(),
+            }
+            for d in a.direct_commits
+        ],
         "deltas": _deltas(a, len(results), labels),
         "history": [
             {"start": p.start.date().isoformat(), "label": p.label(lang).split(" · ")[0], "merged_prs": n}
@@ -269,6 +278,8 @@ def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, s
         "url": _pr_url(url, pr.number),
         "author": pr.author,
         "merged_at": datetime.fromtimestamp(pr.merged_at, tz).isoformat(),
+        "base_branch": pr.base_branch,
+        "merge_kind": pr.merge_kind,
         "importance": r.score.value,
         "is_key": r.score.value >= threshold,
         "score": {"components": r.score.components, "reason": r.score.reason},

@@ -130,6 +130,20 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
     if reverts:
         lines.append(say("reverts", items=say("reverts_sep").join(reverts)))
 
+    direct = [d for d in as_dicts(ctx.get("direct_commits")) if isinstance(d.get("title"), str)]
+    if direct:
+        shown = [
+            say(
+                "direct_item",
+                sha=mdtext.code(str(d.get("sha") or "")[:10]),
+                title=mdtext.text(mdtext.shorten(d["title"], 70)),
+            )
+            for d in direct[:12]
+        ]
+        if len(direct) > len(shown):
+            shown.append(say("direct_more", n=len(direct) - len(shown)))
+        lines.append(say("direct", n=len(direct), items=say("reverts_sep").join(shown)))
+
     deltas = as_dict(ctx.get("deltas"))
     merged = as_dict(deltas.get("merged_prs"))
     bits = []

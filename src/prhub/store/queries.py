@@ -47,6 +47,7 @@ class StoredPr:
     files: list[PrFile] = field(default_factory=list)
     co_authors: list[tuple[str, str]] = field(default_factory=list)  # (name, email)
     forge: ForgeFacts | None = None  # GitHub's record, when synced with --github
+    base_branch: str | None = None  # the branch it was merged into (stable, release-3.1), when git tells
 
     @property
     def additions(self) -> int:
@@ -69,12 +70,12 @@ def load_prs(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE
     """The PRs merged in [since, until), oldest first, with files and co-authors."""
     rows = store.execute(
         """SELECT number, title, author_name, author_email, merged_at, merged_tz, merge_sha, merge_kind,
-                  reverts_pr, reverts_sha, source
+                  reverts_pr, reverts_sha, source, base_branch
            FROM pull_requests WHERE repo_id = ? AND merged_at >= ? AND merged_at < ?
            ORDER BY merged_at, number""",
         (repo_id, since, until),
     ).fetchall()
-    prs = {row[0]: StoredPr(*row) for row in rows}
+    prs = {row[0]: StoredPr(*row[:11], base_branch=row[11]) for row in rows}
     if not prs:
         return []
     # a PR's files: its merge commit's first-parent diff (shared by the PRs of one bors-ng batch),
