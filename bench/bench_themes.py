@@ -6,7 +6,9 @@
 Each argument is ``owner/name:YYYY-Www`` (or ``DB=owner/name:YYYY-Www`` to read another store);
 the repositories must have been synced (``prhub sync CLONE --db FILE``). Prints, per week: the
 merged PRs, the share in named themes and in topic themes (an area or a line of work, not a kind
-of change such as Bug fixes or Docs), every theme with its size, and what "Other changes" holds.
+of change such as Bug fixes or Docs), every theme with its size and trend, what "Other changes"
+holds, and how many of the week's theme keys the week before also chose (names stay stable).
+Reports write the theme registry: point --db at a copy of a store you care about.
 """
 
 from __future__ import annotations
@@ -20,23 +22,32 @@ from prhub.period import week
 from prhub.report import build_context
 from prhub.store.sqlite import Store
 
+# the kind themes of the generic defaults, for contexts written before themes said whether they are topics
+_KIND_KEYS = frozenset({"ci", "docs", "tests", "performance", "bugfixes", "refactor", "deps"})
+
+
+def _topic(theme: dict[str, object]) -> bool:
+    return bool(theme["topic"]) if "topic" in theme else theme["key"] not in _KIND_KEYS
+
 
 def measure(db: Path, slug: str, week_label: str, lang: str) -> dict[str, object]:
     with Store(db) as store:
-        ctx = build_context(store, slug, week(week_label), lang=lang)
+        period = week(week_label)
+        before = build_context(store, slug, period.previous(1), lang=lang)
+        ctx = build_context(store, slug, period, lang=lang)
     merged = ctx["counts"]["merged_prs"]
     named = sum(t["count"] for t in ctx["themes"])
-    topics = sum(t["count"] for t in ctx["themes"] if t.get("topic", True))
+    topics = sum(t["count"] for t in ctx["themes"] if _topic(t))
     other = ctx.get("other_theme") or {}
     kinds = Counter(p.get("kind", "?") for p in ctx["prs"] if p["number"] in set(other.get("prs", [])))
     return {
         "merged": merged,
         "named": named,
         "topics": topics,
-        "themes": [(t["name"], t["count"], t.get("topic", True), t["trend"]) for t in ctx["themes"]],
+        "themes": [(t["name"], t["count"], _topic(t), t["trend"]) for t in ctx["themes"]],
         "other": other.get("count", 0),
         "other_kinds": kinds.most_common(),
-        "other_text": other.get("summary", ""),
+        "kept": len({t["key"] for t in ctx["themes"]} & {t["key"] for t in before["themes"]}),
     }
 
 
@@ -63,6 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, count, topic, trend in m["themes"]:  # type: ignore[attr-defined]
             print(f"    {count:4d}  {name}{'' if topic else '  (kind)'}  [{trend}]")
         print(f"    other: {m['other']} {m['other_kinds']}")
+        print(f"    themes also chosen the week before: {m['kept']} of {len(m['themes'])}")  # type: ignore[arg-type]
     return 0
 
 

@@ -22,6 +22,7 @@ word in titles are one key), ``a-<path>`` for areas, ``deps``.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -284,15 +285,20 @@ class AreaMap:
         whole_share: float = 0.85,
     ) -> None:
         self.roots = self._package_roots(weights)
+        # a package root named like a container (a Cargo package at lib/) is an area all the same
+        self._container_roots = frozenset(r for r in self.roots if r.rpartition("/")[2] in CONTAINERS)
         tree: Counter[str] = Counter()
         children: dict[str, set[str]] = {}
+        total = 0
         for path, n in weights.items():
             chain = self._chain(path)
+            if chain:
+                total += n
             for i, area in enumerate(chain):
                 tree[area] += n
                 if i:
                     children.setdefault(chain[i - 1], set()).add(area)
-        total = sum(n for path, n in weights.items() if self._chain(path)) or 1
+        total = total or 1
         self.split: set[str] = set()
         for area, n in tree.items():
             big = [c for c in children.get(area, ()) if tree[c] / total >= child_share]
@@ -310,6 +316,7 @@ class AreaMap:
         self._names: dict[str, str] = {}
 
     @staticmethod
+    @functools.lru_cache(maxsize=65536)
     def _base_name(area: str) -> str:
         parts = [p for p in area.split("/") if p not in CONTAINERS] or area.split("/")[-1:]
         last = parts[-1]
@@ -327,26 +334,8 @@ class AreaMap:
         # the shallowest root wins: a package's own nested fixtures are not packages
         return frozenset(r for r in roots if not any(r.startswith(o + "/") for o in roots))
 
-    def _chain(self, path: str) -> list[str]:
-        """Every directory (then the module file) that could be an area of ``path``, outermost first,
-        containers skipped."""
-        parts = path.split("/")
-        chain: list[str] = []
-        if len(parts) < 2 or parts[0] in _NOT_A_PACKAGE or parts[0].startswith("."):
-            return chain  # root files, tests, docs, CI: kinds of change, not areas
-        for depth in range(1, min(len(parts), 6) + 1):
-            prefix = "/".join(parts[:depth])
-            segment = parts[depth - 1]
-            if depth < len(parts) and segment in CONTAINERS and prefix not in self.roots:
-                continue
-            if depth > 1 and segment in _NOT_A_PACKAGE:
-                break
-            if depth == len(parts) and (
-                segment.startswith((".", "_")) or _NOT_A_MODULE.search(segment) or _GENERIC_MODULE.match(segment)
-            ):
-                break  # a module file can be an area; a manifest, a lock file or data cannot
-            chain.append(prefix)
-        return chain
+    def _chain(self, path: str) -> tuple[str, ...]:
+        return _chain(path, self._container_roots)
 
     def areas(self, path: str) -> tuple[str, ...]:
         """The path's areas, most specific first: the outermost, then its children while it is split."""
@@ -354,7 +343,7 @@ class AreaMap:
         if found is not None:
             return found
         chain = self._chain(path)
-        kept = chain[:1]
+        kept = list(chain[:1])
         for area in chain[1:]:
             if kept[-1] not in self.split:
                 break
@@ -375,6 +364,29 @@ class AreaMap:
                 found = found[len(whole) + 1 :]
             self._names[area] = found
         return found
+
+
+@functools.lru_cache(maxsize=262144)
+def _chain(path: str, container_roots: frozenset[str]) -> tuple[str, ...]:
+    """Every directory (then the module file) that could be an area of ``path``, outermost first,
+    containers skipped (cached: the same paths come back in every period)."""
+    parts = path.split("/")
+    chain: list[str] = []
+    if len(parts) < 2 or parts[0] in _NOT_A_PACKAGE or parts[0].startswith("."):
+        return ()  # root files, tests, docs, CI: kinds of change, not areas
+    for depth in range(1, min(len(parts), 6) + 1):
+        prefix = "/".join(parts[:depth])
+        segment = parts[depth - 1]
+        if depth < len(parts) and segment in CONTAINERS and prefix not in container_roots:
+            continue
+        if depth > 1 and segment in _NOT_A_PACKAGE:
+            break
+        if depth == len(parts) and (
+            segment.startswith((".", "_")) or _NOT_A_MODULE.search(segment) or _GENERIC_MODULE.match(segment)
+        ):
+            break  # a module file can be an area; a manifest, a lock file or data cannot
+        chain.append(prefix)
+    return tuple(chain)
 
 
 def area_names(area_map: AreaMap, weighted_paths: Sequence[tuple[str, float]]) -> dict[str, tuple[str, bool]]:
