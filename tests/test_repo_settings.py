@@ -143,3 +143,20 @@ def test_a_new_prhub_toml_reaches_the_server_at_the_next_sync(tmp_path: Path) ->
         assert "widgets" not in [t["key"] for t in gone["themes"]]
     finally:
         service.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "catalogue"), [("en", "CI, build or packaging files changed"), ("zh", "修改了 CI、构建或打包文件")]
+)
+def test_risk_reasons_come_from_the_catalogue_unless_a_rule_brings_its_own(
+    tmp_path: Path, lang: str, catalogue: str
+) -> None:
+    own = 'default_rules = true\n[[risk_rules]]\ntag = "config"\npaths = ["**/part2.py"]\nwhy_en = "our knobs moved"\n'
+    repo = widget_repo(tmp_path / "repo", own)
+    repo.lines(".github/workflows/ci.yml", 3)
+    repo.commit("Run the tests on push (#5)", author=BOB, committer=FORGE)
+    db = str(tmp_path / "prhub.db")
+    shown = run_prhub("report", str(repo.path), "--week", "2026-W15", "--db", db, "--format", "json", "--lang", lang)
+    why = {r["tag"]: r["why"] for r in json.loads(shown.stdout)["risks"]}
+    assert why["ci-build"] == catalogue
+    assert why["config"] == "our knobs moved"  # no why_zh: the rule's English words

@@ -33,34 +33,6 @@ class Risk:
     files: tuple[str, ...] = ()  # the files behind it, when files are the evidence
 
 
-def why(tag: str, settings: Settings, lang: str) -> str:
-    """The rule behind a tag, one line, for the report's risk table."""
-    r = settings["risks"]
-    zh = lang == "zh"
-    computed = {
-        "core-path": (
-            "修改了核心文件（近几个月被最多 PR 修改的源码文件）",
-            "touches core files (the source files most PRs changed in recent months)",
-        ),
-        "missing-tests": (
-            f"源码改动超过 {r['missing_tests_lines']} 行但没有修改任何测试",
-            f"source changed beyond {r['missing_tests_lines']} lines with no test changed",
-        ),
-        "large-change": (
-            f"改动至少 {r['large_change_lines']} 行或 {r['large_change_files']} 个文件",
-            f"at least {r['large_change_lines']} lines or {r['large_change_files']} files changed",
-        ),
-        "revert": ("回滚了之前合并的改动", "reverts an earlier change"),
-        "new-model": ("新增了模型或集成", "adds a new model or integration"),
-    }
-    if tag in computed:
-        return computed[tag][0 if zh else 1]
-    for rule in settings.risk_rules:
-        if rule["tag"] == tag:
-            return rule["why_zh" if zh else "why_en"] or rule["why_en"] or tag
-    return tag
-
-
 def _files(paths: Sequence[str], lang: str = "en", limit: int = 3) -> str:
     zh = lang == "zh"
     shown = ("、" if zh else ", ").join(paths[:limit])

@@ -13,10 +13,10 @@ from typing import Any
 
 from prhub.analysis import pipeline, recommend
 from prhub.analysis.pipeline import Analyzer, PeriodAnalysis, PrResult
-from prhub.analysis.risks import why
 from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
 from prhub.period import Period, week
+from prhub.report.phrases import RISK_WHY
 from prhub.store import Repository, Store, queries
 
 SCHEMA_VERSION = 1
@@ -339,7 +339,15 @@ def _risks(results: list[PrResult], settings: Settings, lang: str) -> list[dict[
             prs.setdefault(k.tag, []).append(r.number)
     order = {t: i for i, t in enumerate(RISK_TAGS)}
     ranked = sorted(prs.items(), key=lambda x: (-len(x[1]), order[x[0]]))
-    return [{"tag": t, "count": len(n), "prs": n, "why": why(t, settings, lang)} for t, n in ranked]
+    return [{"tag": t, "count": len(n), "prs": n, "why": risk_why(t, settings, lang)} for t, n in ranked]
+
+
+def risk_why(tag: str, settings: Settings, lang: str) -> str:
+    """The rule behind a tag, one line: a rule of the user's own with its why_<lang>, else the catalogue's."""
+    for rule in settings.risk_rules:
+        if rule["tag"] == tag and (rule.get(f"why_{lang}") or rule.get("why_en")):
+            return str(rule.get(f"why_{lang}") or rule["why_en"])
+    return RISK_WHY[lang].get(tag, tag).format_map(settings["risks"])
 
 
 def _ai(ai: list[PrResult], total: int) -> dict[str, Any]:

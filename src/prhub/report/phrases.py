@@ -61,6 +61,35 @@ RISK_NAMES: dict[str, dict[str, str]] = {
     },
 }
 
+# the rule behind each risk tag, one line, for the risk table (a user's rule may bring its own);
+# {missing_tests_lines}... are the [risks] thresholds
+RISK_WHY: dict[str, dict[str, str]] = {
+    "en": {
+        "core-path": "touches core files (the source files most PRs changed in recent months)",
+        "missing-tests": "source changed beyond {missing_tests_lines} lines with no test changed",
+        "dependency": "a dependency manifest or a pinned version changed",
+        "platform": "platform-specific code (an operating system, a processor or an accelerator) changed",
+        "config": "configuration, environment variables or CLI flags changed",
+        "new-model": "adds a new model or integration",
+        "large-change": "at least {large_change_lines} lines or {large_change_files} files changed",
+        "revert": "reverts an earlier change",
+        "deprecation": "removes or deprecates code or a feature",
+        "ci-build": "CI, build or packaging files changed",
+    },
+    "zh": {
+        "core-path": "修改了核心文件（近几个月被最多 PR 修改的源码文件）",
+        "missing-tests": "源码改动超过 {missing_tests_lines} 行但没有修改任何测试",
+        "dependency": "依赖清单或固定版本发生变化",
+        "platform": "修改了特定平台（操作系统、处理器或加速器）的代码",
+        "config": "修改了配置、环境变量或命令行参数",
+        "new-model": "新增了模型或集成",
+        "large-change": "改动至少 {large_change_lines} 行或 {large_change_files} 个文件",
+        "revert": "回滚了之前合并的改动",
+        "deprecation": "删除或弃用了代码或功能",
+        "ci-build": "修改了 CI、构建或打包文件",
+    },
+}
+
 # what to watch for each risk, one or two ways of saying it
 RISK_WATCH: dict[str, dict[str, list[str]]] = {
     "en": {

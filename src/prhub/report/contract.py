@@ -1,0 +1,393 @@
+"""The report context's JSON contract as types (docs/report-context.md).
+
+Every renderer reads the context as JSON-shaped data; these dataclasses say
+what that data is, key by key. ``problems`` checks a context against them (an
+unknown key, a missing one, a wrong type), which the contract test runs on
+real reports, and ``parse`` gives the typed object to code that wants
+attributes instead of keys. A new key is a new field here and a line in the
+documentation; ``schema_version`` moves only when a key goes away.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass
+from typing import Any, Union
+
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Repo:
+    slug: str
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodInfo:
+    start: str
+    end: str
+    label: str
+    timezone: str
+    kind: str  # week | month | range
+    slug: str
+
+
+@dataclass(frozen=True, slots=True)
+class Generated:
+    at: str
+    writer: str  # "rules" or the LLM model's name
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    code: str  # period_future | period_open | beyond_history | history_ends_within
+    text: str = ""
+    first_day: str | None = None
+    last_day: str | None = None
+    as_of: str | None = None
+    synced_at: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    merged_prs: int
+    key_prs: int
+    direct_commits: int
+    authors: int
+    first_time_authors: int
+    reverts: int
+    ai_assisted: int
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    bucket: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Importance:
+    mean: float
+    median: float
+    key_threshold: float
+    histogram: list[Bucket]
+
+
+@dataclass(frozen=True, slots=True)
+class LabelCount:
+    name: str
+    count: int
+    source: str  # title-tag | conventional | path-rule | github
+
+
+@dataclass(frozen=True, slots=True)
+class HotFile:
+    path: str
+    prs: int
+
+
+@dataclass(frozen=True, slots=True)
+class RiskSummary:
+    tag: str
+    count: int
+    prs: list[int]
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeSummary:
+    name: str
+    key: str
+    prs: list[int]
+    representative_prs: list[int]
+    lead_authors: list[str]
+    trend: str  # new | rising | falling | steady
+    previous_count: int | None
+    count: int
+    topic: bool = True
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class KindCount:
+    kind: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class OtherTheme:
+    name: str
+    key: str
+    prs: list[int]
+    representative_prs: list[int]
+    lead_authors: list[str]
+    count: int
+    kinds: list[KindCount] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    components: dict[str, float]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrLabel:
+    name: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrRisk:
+    tag: str
+    evidence: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrFile:
+    path: str
+    status: str
+    additions: int
+    deletions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pr:
+    number: int
+    title: str
+    url: str | None
+    author: str
+    merged_at: str
+    importance: float
+    is_key: bool
+    score: Score
+    labels: list[PrLabel]
+    title_tags: list[str]
+    kind: str
+    risks: list[PrRisk]
+    theme: str | None
+    theme_key: str | None
+    modules: list[str]
+    directories: list[str]
+    additions: int
+    deletions: int
+    files: list[PrFile]
+    co_authors: list[str]
+    ai_assisted: bool
+    reverts: int | None
+    reverted_by: int | None
+    review: dict[str, Any] | None  # the review summary, when forge data exists (its own section)
+    assistants: list[str] = dataclasses.field(default_factory=list)
+    claims: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    base_branch: str | None = None
+    merge_kind: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contributor:
+    name: str
+    prs: int
+
+
+@dataclass(frozen=True, slots=True)
+class FirstTimer:
+    name: str
+    prs: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Contributors:
+    top: list[Contributor]
+    first_time: list[FirstTimer]
+
+
+@dataclass(frozen=True, slots=True)
+class AssistantCount:
+    name: str
+    prs: int
+
+
+@dataclass(frozen=True, slots=True)
+class AiAssisted:
+    count: int
+    share: float
+    prs: list[int]
+    assistants: list[AssistantCount]
+
+
+@dataclass(frozen=True, slots=True)
+class Revert:
+    number: int
+    title: str
+    reverts_pr: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class DirectCommit:
+    sha: str
+    title: str
+    author: str
+    committed_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class MergedDelta:
+    current: int
+    previous: int
+    change: int
+
+
+@dataclass(frozen=True, slots=True)
+class Deltas:
+    merged_prs: MergedDelta
+    labels_rising: list[str]
+    themes_new: list[str]
+    themes_rising: list[str] = dataclasses.field(default_factory=list)
+    themes_falling: list[str] = dataclasses.field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    start: str
+    label: str
+    merged_prs: int
+
+
+@dataclass(frozen=True, slots=True)
+class Recommendation:
+    kind: str
+    prs: list[int]
+    text: str = ""
+    count: int | None = None
+    theme: str | None = None
+    trend: str | None = None
+    platform: str | None = None
+    files: list[str] | None = None
+    paths: list[str] | None = None
+    reverts: list[int] | None = None
+    pairs: list[list[int]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Sections:
+    summary: str
+    key_changes: str
+    trends: str
+    risks: str
+    key_prs: str
+    recommendations: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    schema_version: int
+    repo: Repo
+    period: PeriodInfo
+    language: str  # en | zh
+    generated: Generated
+    permalink: str
+    counts: Counts
+    importance: Importance
+    labels: list[LabelCount]
+    hot_files: list[HotFile]
+    risks: list[RiskSummary]
+    themes: list[ThemeSummary]
+    other_theme: OtherTheme | None
+    prs: list[Pr]
+    key_prs: list[int]
+    contributors: Contributors
+    ai_assisted: AiAssisted
+    reverts: list[Revert]
+    deltas: Deltas
+    history: list[HistoryPoint]
+    recommendations: list[Recommendation]
+    sections: Sections
+    notices: list[Notice] = dataclasses.field(default_factory=list)
+    direct_commits: list[DirectCommit] = dataclasses.field(default_factory=list)
+
+
+def problems(data: Any, kind: Any = ReportContext, where: str = "context") -> list[str]:
+    """Every way ``data`` departs from the contract: unknown or missing keys, wrong types."""
+    origin = typing.get_origin(kind)
+    if origin in (Union, types.UnionType):
+        options = typing.get_args(kind)
+        if data is None and type(None) in options:
+            return []
+        found = [problems(data, option, where) for option in options if option is not type(None)]
+        return [] if any(not f for f in found) else found[0]
+    if kind is Any:
+        return []
+    if origin is list:
+        if not isinstance(data, list):
+            return [f"{where}: expected a list, got {type(data).__name__}"]
+        (item,) = typing.get_args(kind)
+        return [p for i, v in enumerate(data) for p in problems(v, item, f"{where}[{i}]")]
+    if origin is dict:
+        if not isinstance(data, dict):
+            return [f"{where}: expected an object, got {type(data).__name__}"]
+        _, value = typing.get_args(kind)
+        return [p for k, v in data.items() for p in problems(v, value, f"{where}.{k}")]
+    if dataclasses.is_dataclass(kind):
+        if not isinstance(data, dict):
+            return [f"{where}: expected an object, got {type(data).__name__}"]
+        hints = typing.get_type_hints(kind)
+        fields = {f.name: f for f in dataclasses.fields(kind)}
+        found = [f"{where}.{k}: not in the contract" for k in data if k not in fields]
+        for name, spec in fields.items():
+            if name not in data:
+                required = spec.default is dataclasses.MISSING and spec.default_factory is dataclasses.MISSING
+                if required:
+                    found.append(f"{where}.{name}: missing")
+                continue
+            found.extend(problems(data[name], hints[name], f"{where}.{name}"))
+        return found
+    if kind is float:
+        ok = isinstance(data, (int, float)) and not isinstance(data, bool)
+    elif kind is int:
+        ok = isinstance(data, int) and not isinstance(data, bool)
+    else:
+        ok = isinstance(data, kind)
+    return [] if ok else [f"{where}: expected {kind.__name__}, got {type(data).__name__} {data!r:.40}"]
+
+
+def parse(data: Json, kind: Any = ReportContext) -> Any:
+    """The typed form of a context that passes ``problems`` (raises ValueError otherwise)."""
+    found = problems(data, kind)
+    if found:
+        raise ValueError(f"not a report context: {found[0]}")
+    return _build(data, kind)
+
+
+def _build(data: Any, kind: Any) -> Any:
+    origin = typing.get_origin(kind)
+    if origin in (Union, types.UnionType):
+        if data is None:
+            return None
+        for option in typing.get_args(kind):
+            if option is not type(None) and not problems(data, option):
+                return _build(data, option)
+    if origin is list:
+        (item,) = typing.get_args(kind)
+        return [_build(v, item) for v in data]
+    if dataclasses.is_dataclass(kind):
+        hints = typing.get_type_hints(kind)
+        return kind(**{k: _build(v, hints[k]) for k, v in data.items()})
+    return data
+
+
+def field_names(kind: Any = ReportContext, prefix: str = "") -> list[str]:
+    """Every key of the contract, dotted (``prs.score.reason``), for the documentation test."""
+    names: list[str] = []
+    for f in dataclasses.fields(kind):
+        name = f"{prefix}{f.name}"
+        names.append(name)
+        inner = typing.get_type_hints(kind)[f.name]
+        for candidate in [inner, *typing.get_args(inner)]:
+            for arg in [candidate, *typing.get_args(candidate)]:
+                if dataclasses.is_dataclass(arg):
+                    names.extend(field_names(arg, f"{name}."))
+    return list(dict.fromkeys(names))
