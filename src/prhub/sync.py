@@ -307,6 +307,7 @@ class _BatchWriter:
         known = set(seq_of)
         nested: dict[str, tuple[NestedPr, str | None]] = {}
         chain_rows: list[tuple[int, str, int, str]] = []
+        merge_backs: list[str] = []  # merges without a PR of their own that brought a branch's PRs
         for commit in batch:
             for k in range(1, len(commit.parents)):
                 side = merged.get((commit.sha, k))
@@ -320,7 +321,10 @@ class _BatchWriter:
                 name = merged_branch(commit.message)
                 for found in side.prs:
                     nested[found.commit.sha] = (found, name)
+                if side.prs and not pr_refs(commit.message, commit.sha):
+                    merge_backs.append(commit.sha)
         self.store.add_side_commits(chain_rows)
+        self.store.mark_merged_branches(self.repo_id, merge_backs)
         if not nested:
             return
         numbers = [r.number for found, _ in nested.values() for r in found.refs]

@@ -79,6 +79,8 @@ PR_COLUMNS = (
 PR_UPDATED = tuple(c for c in PR_COLUMNS if c not in ("repo_id", "number", "source"))  # what a later sync may change
 
 _REPO = "SELECT id, slug, path, remote_url, default_branch FROM repositories"
+# a commit without a PR that is no direct push either: a merge of a branch whose PRs are stored
+NOT_MERGED_BRANCH = "(flags IS NULL OR flags NOT LIKE '%merged-branch%')"
 
 # Seconds -> the number of the ISO week (Monday 00:00 UTC) it falls in, counted from the week of
 # 1970-01-01 (a Thursday); integer arithmetic both backends do alike, negative times included.
@@ -425,6 +427,15 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def mark_merged_branches(self, repo_id: int, shas: Iterable[str]) -> None:
+        """Flag merges that brought in a branch whose PRs are stored (``Merge branch 'stable'``):
+        not direct pushes, their content is those PRs."""
+        self.executemany(
+            """UPDATE commits SET flags = CASE WHEN flags IS NULL THEN 'merged-branch'
+                 ELSE flags || ',merged-branch' END WHERE repo_id = ? AND sha = ?""",
+            [(repo_id, sha) for sha in shas],
+        )
+
     def set_commit_reverts(self, repo_id: int, sha: str, reverts_sha: str | None) -> None:
         self.execute("UPDATE commits SET reverts_sha = ? WHERE repo_id = ? AND sha = ?", (reverts_sha, repo_id, sha))
 
@@ -441,7 +452,8 @@ class Store:
             "commits": one("SELECT count(*) FROM commits WHERE repo_id = ?", (repo_id,)).fetchone()[0],
             "pull_requests": one("SELECT count(*) FROM pull_requests WHERE repo_id = ?", (repo_id,)).fetchone()[0],
             "direct_commits": one(
-                "SELECT count(*) FROM commits WHERE repo_id = ? AND pr_number IS NULL", (repo_id,)
+                f"SELECT count(*) FROM commits WHERE repo_id = ? AND pr_number IS NULL AND {NOT_MERGED_BRANCH}",
+                (repo_id,),
             ).fetchone()[0],
             "file_changes": one("SELECT count(*) FROM file_changes WHERE repo_id = ?", (repo_id,)).fetchone()[0],
         }
