@@ -199,8 +199,15 @@ def test_unrelated_history_merged_in_brings_no_prs(repo: ScriptedRepo, tmp_path:
     repo.checkout("main")
     bring(repo, upstream)
     repo.merge("Merge pull request #23 from rust-lang/rustc-pull\n\nRustc pull update\n", upstream)
+    # the next pull of it starts where the last one ended: still another project's numbers
+    repo.checkout("upstream")
+    repo.lines("sub/lib3.rs", 3)
+    again = repo.commit("Upstream again (#140002)", author=BOB, committer=FORGE)
+    repo.checkout("main")
+    bring(repo, again)
+    repo.merge("Merge pull request #24 from rust-lang/rustc-pull\n\nRustc pull update\n", again)
     found = prs(synced(repo, tmp_path))
-    assert sorted(found) == [23]
+    assert sorted(found) == [23, 24]
 
 
 def test_direct_pushes_are_listed_by_title(repo: ScriptedRepo, tmp_path: Path) -> None:

@@ -292,8 +292,8 @@ class Store:
                 (repo_id, branch, keep_seq),
             ).fetchall()
             side = self.execute(
-                "DELETE FROM side_commits WHERE repo_id = ? AND branch = ? AND seq > ? RETURNING sha",
-                (repo_id, branch, keep_seq),
+                "DELETE FROM side_commits WHERE repo_id = ? AND branch = ? AND (seq > ? OR seq < ?) RETURNING sha",
+                (repo_id, branch, keep_seq, -keep_seq),
             ).fetchall()
             self._drop_unreferenced(repo_id, [row[0] for row in gone + side])
             if head_sha is None:
@@ -322,12 +322,12 @@ class Store:
                 self.execute(f"DELETE FROM {table} WHERE repo_id = ? AND sha = ?", (repo_id, sha))
 
     # -- what merges brought in ---------------------------------------------------------------------
-    def on_branch(self, repo_id: int, branch: str, sha: str) -> bool:
-        """Whether a commit is stored on the branch or on a branch merged into it."""
+    def is_foreign(self, repo_id: int, branch: str, sha: str) -> bool:
+        """Whether a commit is on the chain of an unrelated history merged in before (a subtree):
+        side_commits keeps those chains with the merge's seq negated."""
         row = self.execute(
-            """SELECT 1 FROM branch_commits WHERE repo_id = ? AND sha = ? AND branch = ?
-               UNION ALL SELECT 1 FROM side_commits WHERE repo_id = ? AND branch = ? AND sha = ? LIMIT 1""",
-            (repo_id, sha, branch, repo_id, branch, sha),
+            "SELECT 1 FROM side_commits WHERE repo_id = ? AND branch = ? AND sha = ? AND seq < 0",
+            (repo_id, branch, sha),
         ).fetchone()
         return row is not None
 
