@@ -179,7 +179,10 @@ def test_maintenance_branch_prs_are_listed_once_in_their_week(repo: ScriptedRepo
     assert sorted(p["number"] for p in week["prs"]) == [5808, 5827, 5898]
     files = {p["number"]: p["files"] for p in week["prs"]}
     assert files[5827] and files[5808]
-    assert sorted(p["number"] for p in report(repo, tmp_path, "2026-W16")["prs"]) == [5900]
+    later = report(repo, tmp_path, "2026-W16")
+    assert sorted(p["number"] for p in later["prs"]) == [5900]
+    # a merge that brought a branch's PRs is no direct push: its content is those PRs
+    assert later["counts"]["direct_commits"] == 0 and week["counts"]["direct_commits"] == 1
     # a second sync adds nothing and a rerun from scratch gives the same rows
     again = run_prhub("sync", str(repo.path), "--db", str(tmp_path / "prhub.db"))
     assert "already up to date" in again.stdout
@@ -196,8 +199,15 @@ def test_unrelated_history_merged_in_brings_no_prs(repo: ScriptedRepo, tmp_path:
     repo.checkout("main")
     bring(repo, upstream)
     repo.merge("Merge pull request #23 from rust-lang/rustc-pull\n\nRustc pull update\n", upstream)
+    # the next pull of it starts where the last one ended: still another project's numbers
+    repo.checkout("upstream")
+    repo.lines("sub/lib3.rs", 3)
+    again = repo.commit("Upstream again (#140002)", author=BOB, committer=FORGE)
+    repo.checkout("main")
+    bring(repo, again)
+    repo.merge("Merge pull request #24 from rust-lang/rustc-pull\n\nRustc pull update\n", again)
     found = prs(synced(repo, tmp_path))
-    assert sorted(found) == [23]
+    assert sorted(found) == [23, 24]
 
 
 def test_direct_pushes_are_listed_by_title(repo: ScriptedRepo, tmp_path: Path) -> None:

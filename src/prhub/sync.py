@@ -297,30 +297,37 @@ class _BatchWriter:
     def _write_merged_in(self, batch: list[Commit], merged: dict[tuple[str, int], Side]) -> None:
         """Store the PRs merged on another branch that this batch's merges brought in.
 
-        A side counts only when its branch grew from this one: its chain starts on
-        this branch or on a branch merged in before. A subtree or an unrelated
-        history (a root of its own) brings its own project's numbers, not PRs of this one.
+        A subtree or an unrelated history brings its own project's numbers, not PRs
+        of this one: a side whose chain starts at a root of its own, or on such a
+        history merged in before, is foreign; its chain is kept (seq negated) so the
+        next merge of it is known as foreign too.
         """
         if not merged:
             return
         seq_of = {c.sha: self.seq - len(batch) + i for i, c in enumerate(batch, start=1)}
-        known = set(seq_of)
+        foreign: set[str] = set()
         nested: dict[str, tuple[NestedPr, str | None]] = {}
         chain_rows: list[tuple[int, str, int, str]] = []
+        merge_backs: list[str] = []  # merges without a PR of their own that brought a branch's PRs
         for commit in batch:
             for k in range(1, len(commit.parents)):
                 side = merged.get((commit.sha, k))
                 if side is None or not side.chain:
                     continue
                 base = side.chain_base
-                if base is None or not (base in known or self.store.on_branch(self.repo_id, self.branch, base)):
+                if base is None or base in foreign or self.store.is_foreign(self.repo_id, self.branch, base):
+                    foreign.update(side.chain)
+                    chain_rows.extend((self.repo_id, self.branch, -seq_of[commit.sha], sha) for sha in side.chain)
                     continue
-                known.update(side.chain)
-                chain_rows.extend((self.repo_id, self.branch, seq_of[commit.sha], sha) for sha in side.chain)
+                if side.prs:  # kept so that a rewritten branch forgets those PRs with the merge
+                    chain_rows.extend((self.repo_id, self.branch, seq_of[commit.sha], sha) for sha in side.chain)
                 name = merged_branch(commit.message)
                 for found in side.prs:
                     nested[found.commit.sha] = (found, name)
+                if side.prs and not pr_refs(commit.message, commit.sha):
+                    merge_backs.append(commit.sha)
         self.store.add_side_commits(chain_rows)
+        self.store.mark_merged_branches(self.repo_id, merge_backs)
         if not nested:
             return
         numbers = [r.number for found, _ in nested.values() for r in found.refs]

@@ -79,6 +79,8 @@ PR_COLUMNS = (
 PR_UPDATED = tuple(c for c in PR_COLUMNS if c not in ("repo_id", "number", "source"))  # what a later sync may change
 
 _REPO = "SELECT id, slug, path, remote_url, default_branch FROM repositories"
+# a commit without a PR that is no direct push either: a merge of a branch whose PRs are stored
+NOT_MERGED_BRANCH = "(flags IS NULL OR flags NOT LIKE '%merged-branch%')"
 
 # Seconds -> the number of the ISO week (Monday 00:00 UTC) it falls in, counted from the week of
 # 1970-01-01 (a Thursday); integer arithmetic both backends do alike, negative times included.
@@ -290,8 +292,8 @@ class Store:
                 (repo_id, branch, keep_seq),
             ).fetchall()
             side = self.execute(
-                "DELETE FROM side_commits WHERE repo_id = ? AND branch = ? AND seq > ? RETURNING sha",
-                (repo_id, branch, keep_seq),
+                "DELETE FROM side_commits WHERE repo_id = ? AND branch = ? AND (seq > ? OR seq < ?) RETURNING sha",
+                (repo_id, branch, keep_seq, -keep_seq),
             ).fetchall()
             self._drop_unreferenced(repo_id, [row[0] for row in gone + side])
             if head_sha is None:
@@ -320,12 +322,12 @@ class Store:
                 self.execute(f"DELETE FROM {table} WHERE repo_id = ? AND sha = ?", (repo_id, sha))
 
     # -- what merges brought in ---------------------------------------------------------------------
-    def on_branch(self, repo_id: int, branch: str, sha: str) -> bool:
-        """Whether a commit is stored on the branch or on a branch merged into it."""
+    def is_foreign(self, repo_id: int, branch: str, sha: str) -> bool:
+        """Whether a commit is on the chain of an unrelated history merged in before (a subtree):
+        side_commits keeps those chains with the merge's seq negated."""
         row = self.execute(
-            """SELECT 1 FROM branch_commits WHERE repo_id = ? AND sha = ? AND branch = ?
-               UNION ALL SELECT 1 FROM side_commits WHERE repo_id = ? AND branch = ? AND sha = ? LIMIT 1""",
-            (repo_id, sha, branch, repo_id, branch, sha),
+            "SELECT 1 FROM side_commits WHERE repo_id = ? AND branch = ? AND sha = ? AND seq < 0",
+            (repo_id, branch, sha),
         ).fetchone()
         return row is not None
 
@@ -425,6 +427,15 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def mark_merged_branches(self, repo_id: int, shas: Iterable[str]) -> None:
+        """Flag merges that brought in a branch whose PRs are stored (``Merge branch 'stable'``):
+        not direct pushes, their content is those PRs."""
+        self.executemany(
+            """UPDATE commits SET flags = CASE WHEN flags IS NULL THEN 'merged-branch'
+                 ELSE flags || ',merged-branch' END WHERE repo_id = ? AND sha = ?""",
+            [(repo_id, sha) for sha in shas],
+        )
+
     def set_commit_reverts(self, repo_id: int, sha: str, reverts_sha: str | None) -> None:
         self.execute("UPDATE commits SET reverts_sha = ? WHERE repo_id = ? AND sha = ?", (reverts_sha, repo_id, sha))
 
@@ -441,7 +452,8 @@ class Store:
             "commits": one("SELECT count(*) FROM commits WHERE repo_id = ?", (repo_id,)).fetchone()[0],
             "pull_requests": one("SELECT count(*) FROM pull_requests WHERE repo_id = ?", (repo_id,)).fetchone()[0],
             "direct_commits": one(
-                "SELECT count(*) FROM commits WHERE repo_id = ? AND pr_number IS NULL", (repo_id,)
+                f"SELECT count(*) FROM commits WHERE repo_id = ? AND pr_number IS NULL AND {NOT_MERGED_BRANCH}",
+                (repo_id,),
             ).fetchone()[0],
             "file_changes": one("SELECT count(*) FROM file_changes WHERE repo_id = ?", (repo_id,)).fetchone()[0],
         }

@@ -11,7 +11,7 @@ import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from prhub.store.base import Store
+from prhub.store.base import NOT_MERGED_BRANCH, Store
 from prhub.store.github import ForgeFacts, forge_facts
 
 FAR_FUTURE = 2**62
@@ -162,8 +162,9 @@ def _fold(files: list[PrFile]) -> list[PrFile]:
 
 def direct_commits(store: Store, repo_id: int, since: int = 0, until: int = FAR_FUTURE) -> list[DirectCommit]:
     rows = store.execute(
-        """SELECT sha, subject, author_name, committed_at FROM commits
+        f"""SELECT sha, subject, author_name, committed_at FROM commits
            WHERE repo_id = ? AND committed_at >= ? AND committed_at < ? AND pr_number IS NULL
+             AND {NOT_MERGED_BRANCH}
            ORDER BY committed_at, sha""",
         (repo_id, since, until),
     )
