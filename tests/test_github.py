@@ -469,3 +469,18 @@ def test_description_claims_are_lines_of_the_body():
     ]
     assert claims("Refactor only.") == []
     assert first_line("> quoted\n```suggestion\nx = 1\n```\n**Why** not free here?") == "**Why** not free here?"
+
+
+def test_process_labels_are_left_out(clone: tuple[ScriptedRepo, dict[int, str]], github: FakeGitHub, tmp_path: Path):
+    import json
+
+    repo, shas = clone
+    github.add(pr_record(1, shas[1], labels=["ready", "Ready-For-CI", "rocm"]))
+    (repo.path / "prhub.toml").write_text('[github]\nignore_labels = ["ready", "ready-*"]\n', encoding="utf-8")
+    db = tmp_path / "prhub.db"
+    assert sync(repo, db, github).returncode == 0
+    proc = run_prhub("report", str(repo.path), "--db", str(db), "--week", "2026-W15", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    [pr] = [p for p in json.loads(proc.stdout)["prs"] if p["number"] == 1]
+    github_labels = [label["name"] for label in pr["labels"] if label["source"] == "github"]
+    assert github_labels == ["rocm"]
