@@ -484,3 +484,30 @@ def test_process_labels_are_left_out(clone: tuple[ScriptedRepo, dict[int, str]],
     [pr] = [p for p in json.loads(proc.stdout)["prs"] if p["number"] == 1]
     github_labels = [label["name"] for label in pr["labels"] if label["source"] == "github"]
     assert github_labels == ["rocm"]
+
+
+def test_an_author_known_by_login_is_no_newcomer_under_a_new_email(tmp_path: Path):
+    import json
+
+    from gitrepo import Who
+
+    repo = ScriptedRepo(tmp_path / "widgets")
+    repo.lines("a.py", 1)
+    old = repo.commit("Add a (#1)", author=Who("D. One", "one@old.example"), at=EPOCH - 14 * 86400)
+    repo.lines("b.py", 1)
+    new = repo.commit("Add b (#2)", author=Who("Dev One", "one@new.example"), at=EPOCH + 3600)
+    repo.git("remote", "add", "origin", f"https://github.com/{REPO}.git")
+    prs = [make_pr(REPO, 1, "Add a", EPOCH - 14 * 86400, author="dev1", merge_oid=old),
+           make_pr(REPO, 2, "Add b", EPOCH + 3600, author="dev1", merge_oid=new)]  # fmt: skip
+    db = tmp_path / "prhub.db"
+    with FakeGitHub(TOKEN, prs, REPO) as fake:
+        assert sync(repo, db, fake).returncode == 0
+    for args in (["--week", "2026-W15"], ["--every", "week", "-o", str(tmp_path / "weeks")]):
+        proc = run_prhub("report", REPO, "--db", str(db), "--format", "json", *args)
+        assert proc.returncode == 0, proc.stderr
+    ctx = json.loads(run_prhub("report", REPO, "--db", str(db), "--week", "2026-W15", "--format", "json").stdout)
+    assert [pr["author"] for pr in ctx["prs"]] == ["dev1"]
+    assert ctx["contributors"]["first_time"] == []
+    weekly = json.loads((tmp_path / "weeks").joinpath(next(p.name for p in (tmp_path / "weeks").iterdir()
+                                                           if "2026-04-06" in p.name)).read_text())  # fmt: skip
+    assert weekly["contributors"]["first_time"] == []
