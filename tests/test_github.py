@@ -511,3 +511,20 @@ def test_an_author_known_by_login_is_no_newcomer_under_a_new_email(tmp_path: Pat
     weekly = json.loads((tmp_path / "weeks").joinpath(next(p.name for p in (tmp_path / "weeks").iterdir()
                                                            if "2026-04-06" in p.name)).read_text())  # fmt: skip
     assert weekly["contributors"]["first_time"] == []
+
+
+def test_github_data_on_each_backend(
+    clone: tuple[ScriptedRepo, dict[int, str]], github: FakeGitHub, db_url: str
+):  # fmt: skip
+    import json
+
+    repo, _ = clone
+    for _ in range(2):  # the second sync: incremental, the PR at the watermark read again and kept
+        proc = run_prhub("sync", str(repo.path), "--db", db_url, "--github", env=env_for(github))
+        assert proc.returncode == 0, proc.stderr
+    assert "stored 7 GitHub PRs, 7 joined to git" in proc.stdout
+    proc = run_prhub("report", REPO, "--db", db_url, "--week", "2026-W15", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    [pr] = [p for p in json.loads(proc.stdout)["prs"] if p["number"] == 1]
+    assert pr["author"] == "dev1" and pr["labels"][0] == {"name": "performance", "source": "github"}
+    assert pr["review"]["approvals"] == ["carol"] and pr["score"]["components"]["review"] > 0
