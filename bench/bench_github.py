@@ -37,7 +37,7 @@ from prhub.config import load as load_settings  # noqa: E402
 from prhub.github_sync import sync_github  # noqa: E402
 from prhub.period import week  # noqa: E402
 from prhub.sources.github import GitHubClient  # noqa: E402
-from prhub.store.sqlite import Store  # noqa: E402
+from prhub.store import Store  # noqa: E402
 
 TOKEN = "bench-token"
 SLUG = "vllm-project/vllm"

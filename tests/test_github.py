@@ -469,3 +469,62 @@ def test_description_claims_are_lines_of_the_body():
     ]
     assert claims("Refactor only.") == []
     assert first_line("> quoted\n```suggestion\nx = 1\n```\n**Why** not free here?") == "**Why** not free here?"
+
+
+def test_process_labels_are_left_out(clone: tuple[ScriptedRepo, dict[int, str]], github: FakeGitHub, tmp_path: Path):
+    import json
+
+    repo, shas = clone
+    github.add(pr_record(1, shas[1], labels=["ready", "Ready-For-CI", "rocm"]))
+    (repo.path / "prhub.toml").write_text('[github]\nignore_labels = ["ready", "ready-*"]\n', encoding="utf-8")
+    db = tmp_path / "prhub.db"
+    assert sync(repo, db, github).returncode == 0
+    proc = run_prhub("report", str(repo.path), "--db", str(db), "--week", "2026-W15", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    [pr] = [p for p in json.loads(proc.stdout)["prs"] if p["number"] == 1]
+    github_labels = [label["name"] for label in pr["labels"] if label["source"] == "github"]
+    assert github_labels == ["rocm"]
+
+
+def test_an_author_known_by_login_is_no_newcomer_under_a_new_email(tmp_path: Path):
+    import json
+
+    from gitrepo import Who
+
+    repo = ScriptedRepo(tmp_path / "widgets")
+    repo.lines("a.py", 1)
+    old = repo.commit("Add a (#1)", author=Who("D. One", "one@old.example"), at=EPOCH - 14 * 86400)
+    repo.lines("b.py", 1)
+    new = repo.commit("Add b (#2)", author=Who("Dev One", "one@new.example"), at=EPOCH + 3600)
+    repo.git("remote", "add", "origin", f"https://github.com/{REPO}.git")
+    prs = [make_pr(REPO, 1, "Add a", EPOCH - 14 * 86400, author="dev1", merge_oid=old),
+           make_pr(REPO, 2, "Add b", EPOCH + 3600, author="dev1", merge_oid=new)]  # fmt: skip
+    db = tmp_path / "prhub.db"
+    with FakeGitHub(TOKEN, prs, REPO) as fake:
+        assert sync(repo, db, fake).returncode == 0
+    for args in (["--week", "2026-W15"], ["--every", "week", "-o", str(tmp_path / "weeks")]):
+        proc = run_prhub("report", REPO, "--db", str(db), "--format", "json", *args)
+        assert proc.returncode == 0, proc.stderr
+    ctx = json.loads(run_prhub("report", REPO, "--db", str(db), "--week", "2026-W15", "--format", "json").stdout)
+    assert [pr["author"] for pr in ctx["prs"]] == ["dev1"]
+    assert ctx["contributors"]["first_time"] == []
+    weekly = json.loads((tmp_path / "weeks").joinpath(next(p.name for p in (tmp_path / "weeks").iterdir()
+                                                           if "2026-04-06" in p.name)).read_text())  # fmt: skip
+    assert weekly["contributors"]["first_time"] == []
+
+
+def test_github_data_on_each_backend(
+    clone: tuple[ScriptedRepo, dict[int, str]], github: FakeGitHub, db_url: str
+):  # fmt: skip
+    import json
+
+    repo, _ = clone
+    for _ in range(2):  # the second sync: incremental, the PR at the watermark read again and kept
+        proc = run_prhub("sync", str(repo.path), "--db", db_url, "--github", env=env_for(github))
+        assert proc.returncode == 0, proc.stderr
+    assert "stored 7 GitHub PRs, 7 joined to git" in proc.stdout
+    proc = run_prhub("report", REPO, "--db", db_url, "--week", "2026-W15", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    [pr] = [p for p in json.loads(proc.stdout)["prs"] if p["number"] == 1]
+    assert pr["author"] == "dev1" and pr["labels"][0] == {"name": "performance", "source": "github"}
+    assert pr["review"]["approvals"] == ["carol"] and pr["score"]["components"]["review"] > 0

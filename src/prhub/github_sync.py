@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 from prhub.config import Settings
 from prhub.errors import GitHubError
@@ -21,6 +22,7 @@ from prhub.sources import Page, Source
 from prhub.sources.github import GitHubClient, GitHubSource, complete, merged
 from prhub.store import Repository, Store
 from prhub.store import github as forge
+from prhub.sync import slug_for
 
 COMPLETE_CURSOR = "github-complete"  # the updated-at watermark up to which key PRs were completed
 
@@ -60,20 +62,24 @@ def sync_github(
     settings: Settings,
     on_page: PageHook | None = None,
 ) -> GitHubSyncResult:
-    if repo.slug.startswith("local/") or "/" not in repo.slug:
+    # owner/name from the remote itself: the stored slug may carry a suffix (two clones under one name)
+    forge_slug = slug_for(Path(repo.path), repo.remote_url)
+    if forge_slug.startswith("local/"):
         raise GitHubError(f"{repo.path}: no GitHub remote (origin names no owner/name): --github has nothing to read")
+    owner, name = forge_slug.split("/", 1)
     result = GitHubSyncResult()
-    source = GitHubSource(client, repo.owner, repo.name)
+    source = GitHubSource(client, owner, name)
 
     def save(page: Page) -> None:
         forge.save_page(store, repo.id, source.name, page.records, page.cursor)
 
     try:
-        for page in pull(store, repo.id, source, save, on_page):
-            result.pages += 1
-            result.prs += len(page.records)
-        forge.recheck_unjoined(store, repo.id)
-        result.completed = _complete_key_prs(store, repo, client, settings)
+        with store.writer_lock(f"github:{repo.id}"):  # one GitHub sync per repository at a time
+            for page in pull(store, repo.id, source, save, on_page):
+                result.pages += 1
+                result.prs += len(page.records)
+            forge.recheck_unjoined(store, repo.id)
+            result.completed = _complete_key_prs(store, repo, client, settings)
     finally:
         _usage(result, client)
     result.totals = forge.counts(store, repo.id)

@@ -118,6 +118,7 @@ class Analyzer:
         self._words: dict[tuple[int, str], dict[str, str]] = {}
         self._path_class: dict[str, str] = {}
         self.bots = _name_pattern(settings["bots"])
+        self.ignored_labels = _name_pattern(settings["github"]["ignore_labels"])
         self.assistants = [(a["name"], _name_pattern(a["match"])) for a in settings["ai_assistants"]]
         paths = settings["paths"]
         self.tests, self.docs, self.ci = (matcher(tuple(paths[k])) for k in ("tests", "docs", "ci"))
@@ -221,7 +222,7 @@ class Analyzer:
         """The PR's labels, with ``new-model`` when it adds a model file, and its kind (from the others)."""
         labels = self.labeller.labels(pr.title, paths, parts)
         if pr.forge is not None and pr.forge.labels:  # GitHub's labels first; an inferred one only if new
-            own = self.labeller.forge_labels(pr.forge.labels)
+            own = self.labeller.forge_labels([n for n in pr.forge.labels if not self.ignored_labels.match(n.lower())])
             names = {label.name for label in own}
             labels = own + [label for label in labels if label.name not in names]
         kind = self.labeller.kind(labels, parts, paths, self.shape(paths))

@@ -97,10 +97,12 @@ def _points(threads: Sequence[ThreadView], author: str) -> list[dict[str, Any]]:
         (t for t in threads if t.first_body and t.first_author != author),
         key=lambda t: (-t.comments_total, t.resolved),
     )
-    out = []
-    for t in ranked[:MAX_POINTS]:
+    out: list[dict[str, Any]] = []
+    for t in ranked:
+        if len(out) >= MAX_POINTS:
+            break
         text = first_line(t.first_body or "")
-        if text:
+        if text and all(p["quote"] != text for p in out):  # the same remark on several lines reads once
             out.append(
                 {
                     "path": t.path,

@@ -186,6 +186,12 @@ def authors_seen_before(store: Store, repo_id: int, before: int, authors: Mappin
     for name, email in rows:
         found_names.add(name.lower())
         found_emails.add(email.lower())
+    # authors by login (a GitHub sync): a login seen on an earlier merged PR is no newcomer either
+    logins = store.execute(
+        "SELECT DISTINCT author_login FROM github_pull_requests WHERE repo_id = ? AND merged_at < ?",
+        (repo_id, before),
+    )
+    found_names.update(login.lower() for (login,) in logins)
     return {n for n in authors if n.lower() in found_names or (authors[n] and authors[n].lower() in found_emails)}
 
 
@@ -203,6 +209,14 @@ def first_seen(store: Store, repo_id: int) -> tuple[dict[str, int], dict[str, in
         by_name[name] = min(first, by_name.get(name, first))
         if email:
             by_email[email] = min(first, by_email.get(email, first))
+    logins = store.execute(
+        """SELECT author_login, min(merged_at) FROM github_pull_requests
+           WHERE repo_id = ? AND merged_at IS NOT NULL GROUP BY author_login""",
+        (repo_id,),
+    )
+    for login, first in logins:  # authors by login (a GitHub sync)
+        login = login.lower()
+        by_name[login] = min(first, by_name.get(login, first))
     return by_name, by_email
 
 
