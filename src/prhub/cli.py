@@ -107,7 +107,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("repo_path", type=click.Path(path_type=Path), default=".")
+@click.argument("repo_paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--branch", "-b", default=None, help="Branch to read [default: the remote's default branch, else HEAD's]."
 )
@@ -119,8 +119,37 @@ def main() -> None:
     is_flag=True,
     help="Then read what git lacks (labels, logins, reviews) from the GitHub API; token from GITHUB_TOKEN or GH_TOKEN.",
 )
-def sync(repo_path: Path, branch: str | None, db: str | None, quiet: bool, use_github: bool) -> None:
-    """Read a local clone's history into the store.
+@click.option(
+    "--all",
+    "sync_all",
+    is_flag=True,
+    help="Every repository in the store (from the clone each was last synced from), or those --site lists.",
+)
+@click.option(
+    "--site",
+    "site_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A site file (TOML) listing the repositories to sync: clone path, branch, settings, github.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Repositories synced at once, each in its own process [default: the cores, at most 4].",
+)
+def sync(
+    repo_paths: tuple[Path, ...],
+    branch: str | None,
+    db: str | None,
+    quiet: bool,
+    use_github: bool,
+    sync_all: bool,
+    site_file: Path | None,
+    jobs: int | None,
+) -> None:
+    """Read local clones' history into the store (REPO_PATHS: one or more clones, default .).
 
     The first sync reads the whole first-parent history of the branch; every
     later sync reads only the commits that are new since the last one. A sync
@@ -131,6 +160,19 @@ def sync(repo_path: Path, branch: str | None, db: str | None, quiet: bool, use_g
     Commits are written in transactions of 2000 (PRHUB_SYNC_BATCH sets another
     number); each carries its cursor, so a sync killed at any moment loses at
     most the batch in progress, which the next sync reads again.
+
+    Several clones, --all or --site sync many repositories in parallel (--jobs
+    at once, each in its own process), one writer per repository: a second sync
+    of the same repository, from this command or another, waits for the first.
+    One summary line per repository; a repository that fails says why on one
+    line and the others go on (exit 1 at the end if any failed). A site file:
+
+    \b
+      [[repository]]
+      path = "/srv/git/vllm"            # the clone (required)
+      branch = "main"                   # default: the remote's default branch
+      settings = "/etc/prhub/vllm.toml" # its prhub.toml (default: the clone's own)
+      github = true                     # as --github, for this repository
 
     With --github, the merged PRs' GitHub records follow: labels, the author's
     login, reviews, review threads, linked issues, milestone; GraphQL, 100 PRs
@@ -147,22 +189,92 @@ def sync(repo_path: Path, branch: str | None, db: str | None, quiet: bool, use_g
       prhub sync ~/src/vllm
       prhub sync ~/src/vllm --branch main --db /data/prhub.db
       GITHUB_TOKEN=... prhub sync ~/src/vllm --github
+      prhub sync ~/src/vllm ~/src/sglang --db postgresql://prhub@localhost/prhub
+      prhub sync --all --db postgresql://prhub@localhost/prhub --jobs 4
+      prhub sync --site /etc/prhub/site.toml --db postgresql://prhub@localhost/prhub
     """
+    if sync_all or site_file or len(repo_paths) > 1:
+        if sync_all and repo_paths:
+            raise UsageError("--all syncs the stored repositories (or the --site list); give no REPO_PATHS with it")
+        if site_file and repo_paths:
+            raise UsageError("--site lists the repositories to sync; give no REPO_PATHS with it")
+        _sync_many(repo_paths, branch, db, use_github, site_file, jobs)
+        return
+    repo_path = repo_paths[0] if repo_paths else Path(".")
+    token = _github_token() if use_github else None
+
     from prhub.sync import sync as run_sync
-
-    token = None
-    if use_github:
-        from prhub.sources.github import graphql_url, token_from_env
-
-        token = token_from_env()
-        if not token:
-            raise GitHubError(
-                "--github needs a token: export GITHUB_TOKEN=... (or GH_TOKEN); never pass it as an argument"
-            )
-        graphql_url()  # a malformed PRHUB_GITHUB_API fails before the git sync, not after
 
     with open_store(db) as store, progress_bar("syncing", enabled=not quiet) as on_progress:
         result = run_sync(store, repo_path, branch=branch, progress=on_progress)
+    _print_sync(result)
+    if token:
+        _sync_github(db, result.repo.slug, repo_path, token, quiet)
+
+
+def _github_token() -> str:
+    from prhub.sources.github import graphql_url, token_from_env
+
+    token = token_from_env()
+    if not token:
+        raise GitHubError("--github needs a token: export GITHUB_TOKEN=... (or GH_TOKEN); never pass it as an argument")
+    graphql_url()  # a malformed PRHUB_GITHUB_API fails before the git sync, not after
+    return token
+
+
+def _sync_many(
+    repo_paths: tuple[Path, ...],
+    branch: str | None,
+    db: str | None,
+    use_github: bool,
+    site_file: Path | None,
+    jobs: int | None,
+) -> None:
+    """Many repositories at once: one line each as it finishes; failures named, the rest go on."""
+    from prhub import fleet
+
+    target = db or default_db()
+    if site_file is not None:
+        repos = fleet.load_site_file(site_file)
+    elif repo_paths:
+        repos = [fleet.SiteRepository(path.expanduser(), branch) for path in repo_paths]
+    else:
+        repos = fleet.stored_repositories(target)
+        if not repos:
+            raise UsageError(f"no repository stored in {describe(target)}; sync a clone first")
+    if use_github:
+        repos = [fleet.SiteRepository(r.path, r.branch, r.settings, True) for r in repos]
+    token = _github_token() if any(r.github for r in repos) else None
+    failed = 0
+
+    def done(outcome: fleet.Outcome) -> None:
+        nonlocal failed
+        if outcome.error:
+            failed += 1
+            where = "" if outcome.path in outcome.error else f"{outcome.path}: "  # git's messages name it already
+            err_console.print(f"prhub: error: {where}{outcome.error}", markup=False, soft_wrap=True)
+        else:
+            _print_sync(outcome)
+
+    outcomes = fleet.sync_many(target, repos, jobs or fleet.default_jobs(), on_done=done)
+    by_path = {o.path: o for o in outcomes}
+    for repo in repos:
+        outcome = by_path.get(str(repo.path))
+        if token and repo.github and outcome is not None and not outcome.error:
+            try:
+                _sync_github(db, outcome.slug, repo.path, token, quiet=True, config=repo.settings)
+            except PrhubError as exc:
+                failed += 1
+                err_console.print(f"prhub: error: {repo.path}: {exc}", markup=False, soft_wrap=True)
+    if failed:
+        err_console.print(f"prhub: {failed} of {len(repos)} repositories failed", markup=False)
+        sys.exit(1)
+
+
+def _print_sync(result: Any) -> None:
+    """The summary of one repository's sync (a SyncResult, or a fleet Outcome from a worker)."""
+    slug = result.repo.slug if hasattr(result, "repo") else result.slug
+    path = result.repo.path if hasattr(result, "repo") else result.path
     if result.rewritten_from:
         err_console.print(
             f"prhub: {result.branch} was rewritten since the last sync (was {result.rewritten_from[:12]}): "
@@ -173,7 +285,7 @@ def sync(repo_path: Path, branch: str | None, db: str | None, quiet: bool, use_g
     if result.renamed_from:
         err_console.print(
             f"prhub: note: {result.renamed_from} already names another repository in this database; "
-            f"this one ({result.repo.path}) is stored as {result.repo.slug}",
+            f"this one ({path}) is stored as {slug}",
             markup=False,
             soft_wrap=True,
         )
@@ -187,20 +299,20 @@ def sync(repo_path: Path, branch: str | None, db: str | None, quiet: bool, use_g
     t = result.totals
     if result.new_commits:
         click.echo(
-            f"{result.repo.slug} {result.branch}: {_count(result.new_commits, 'new commit')}, "
+            f"{slug} {result.branch}: {_count(result.new_commits, 'new commit')}, "
             f"{_count(result.new_prs, 'new PR')} in {result.seconds:.1f}s; stored {_count(t['commits'], 'commit')}, "
             f"{_count(t['pull_requests'], 'PR')}, {_count(t['direct_commits'], 'direct push', 'direct pushes')}"
         )
     else:
         click.echo(
-            f"{result.repo.slug} {result.branch}: already up to date at {result.head[:12]} "
+            f"{slug} {result.branch}: already up to date at {result.head[:12]} "
             f"({_count(t['commits'], 'commit')}, {_count(t['pull_requests'], 'PR')})"
         )
-    if token:
-        _sync_github(db, result.repo.slug, repo_path, token, quiet)
 
 
-def _sync_github(db: Path | None, slug: str, repo_path: Path, token: str, quiet: bool) -> None:
+def _sync_github(
+    db: str | None, slug: str, repo_path: Path, token: str, quiet: bool, config: Path | None = None
+) -> None:
     from prhub.config import load as load_settings
     from prhub.github_sync import sync_github
     from prhub.sources.github import GitHubClient
@@ -208,7 +320,7 @@ def _sync_github(db: Path | None, slug: str, repo_path: Path, token: str, quiet:
     hint = f"run `prhub sync {repo_path} --github` again"
     with open_store(db) as store:
         repo = store.repository(slug)
-        settings = load_settings(None, repo.path, slug=repo.slug)
+        settings = load_settings(config, repo.path, slug=repo.slug)
         with GitHubClient(token, resume_hint=hint) as client, github_progress(quiet) as on_page:
             gh = sync_github(store, repo, client, settings, on_page)
     for note in gh.notes:

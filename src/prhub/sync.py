@@ -103,7 +103,9 @@ def sync(
     path: str | Path,
     branch: str | None = None,
     progress: Progress | None = None,
+    settings_file: Path | None = None,
 ) -> SyncResult:
+    """Sync one clone; ``settings_file`` is the prhub.toml kept for its reports (default: the clone's own)."""
     started = time.perf_counter()
     batch = batch_size()
     git = GitRepo(path)
@@ -113,14 +115,14 @@ def sync(
     slug = slug_for(git.path, remote)
     identity = identity_for(git, head, remote)
     with store.writer_lock(f"sync:{identity}"):  # one writer per repository; other repositories go on in parallel
-        result = _sync_locked(store, git, slug, identity, remote, branch, head, batch, progress)
+        result = _sync_locked(store, git, slug, identity, remote, branch, head, batch, progress, settings_file)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _sync_locked(
     store: Store, git: GitRepo, slug: str, identity: str, remote: str | None, branch: str, head: str, batch: int,
-    progress: Progress | None,
+    progress: Progress | None, settings_file: Path | None = None,
 ) -> SyncResult:  # fmt: skip
     repo = store.claim_repository(identity, slug, str(git.path), remote, branch, lambda sha: bool(git.resolve(sha)))
     result = SyncResult(repo, branch, head)
@@ -153,17 +155,19 @@ def _sync_locked(
         result.flagged = dict(writer.flagged)
         result.merged_in = writer.merged_in
 
-    _keep_settings(store, git.path, repo)  # after the history: a bad file loses no commit
+    _keep_settings(store, git.path, repo, settings_file)  # after the history: a bad file loses no commit
     result.totals = store.counts(repo.id)
     return result
 
 
-def _keep_settings(store: Store, root: Path, repo: Repository) -> None:
+def _keep_settings(store: Store, root: Path, repo: Repository, settings_file: Path | None = None) -> None:
     """The clone's prhub.toml, checked, kept in the store: serve, site and ``report OWNER/NAME`` use it
     without the clone. A bad file is a one-line error at sync; the last good one stays kept."""
     from prhub.config import CONFIG_NAME, from_text
 
-    file = root / CONFIG_NAME
+    file = settings_file or root / CONFIG_NAME
+    if settings_file is not None and not file.is_file():
+        raise ConfigError(f"{file}: no such settings file")
     if not file.is_file():
         store.set_repository_settings(repo.id, None)
         return

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import os
 import re
 import threading
 import time
@@ -28,7 +29,7 @@ from prhub.store.base import Store as BaseStore
 from prhub.store.schema import MIGRATIONS, for_postgres
 
 MIGRATE_LOCK = 0x7072687562_00  # "prhub" 00: the advisory lock held while migrating
-POOL_MAX = 16
+POOL_MAX = int(os.environ.get("PRHUB_PG_POOL_SIZE", "10") or 10)  # connections per process
 
 _pools: dict[str, Any] = {}
 _pools_lock = threading.Lock()
@@ -66,6 +67,10 @@ def _to_psycopg(sql: str) -> str:
 
 
 class PostgresStore(BaseStore):
+    """Thread-safe and cheap to open: it holds no connection of its own. A statement borrows one from
+    the process's pool for as long as it runs; a transaction or a writer lock keeps one for the
+    calling thread until it ends, and every statement of that thread inside it runs on it."""
+
     backend = "postgresql"
     errors = (Exception,)  # set to psycopg.Error when the driver is imported
 
@@ -74,67 +79,93 @@ class PostgresStore(BaseStore):
 
         self.url = url
         self.errors = (psycopg.Error,)
+        self._local = threading.local()
         try:
             self.pool = _pool(url)
-            self.conn = self.pool.getconn(timeout=60)
         except Exception as exc:  # psycopg's and the pool's errors: one line, the password left out
             raise StoreError(f"cannot open database {redact(url)}: {_reason(exc)}") from None
-        self._staged: set[str] = set()
         try:
             self._migrate()
         except psycopg.Error as exc:
-            self.close()
             raise StoreError(f"cannot migrate database {redact(url)}: {_reason(exc)}") from None
 
     def close(self) -> None:
-        conn, self.conn = getattr(self, "conn", None), None
-        if conn is not None:
-            self.pool.putconn(conn)
+        """Nothing to give back: connections return to the pool as each statement or transaction ends."""
+
+    # -- connections --------------------------------------------------------
+    @property
+    def _held(self) -> Any:
+        return getattr(self._local, "conn", None)
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[Any]:
+        """The thread's held connection, else one from the pool, held by this thread until the block ends."""
+        held = self._held
+        if held is not None:
+            yield held
+            return
+        with self.pool.connection(timeout=120) as conn:
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
 
     # -- schema -------------------------------------------------------------
     def _migrate(self) -> None:
-        if self._pending() == []:
-            return
-        with self.advisory_lock(MIGRATE_LOCK):  # others wait here, then find every migration applied
-            self.conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"
-            )
-            for name, sql in self._pending() or []:
-                with self.conn.transaction():
-                    for statement in for_postgres(sql):
-                        self.conn.execute(statement)
-                    self.conn.execute("INSERT INTO schema_migrations VALUES (%s, %s)", (name, int(time.time())))
+        with self._connection() as conn:
+            if self._pending(conn) == []:
+                return
+            with self.advisory_lock(MIGRATE_LOCK):  # others wait here, then find every migration applied
+                conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)"
+                )
+                for name, sql in self._pending(conn) or []:
+                    with conn.transaction():
+                        for statement in for_postgres(sql):
+                            conn.execute(statement)
+                        conn.execute("INSERT INTO schema_migrations VALUES (%s, %s)", (name, int(time.time())))
 
-    def _pending(self) -> list[tuple[str, str]] | None:
-        exists = self.conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0]
+    @staticmethod
+    def _pending(conn: Any) -> list[tuple[str, str]] | None:
+        exists = conn.execute("SELECT to_regclass('schema_migrations')").fetchone()[0]
         if exists is None:
             return None
-        done = {row[0] for row in self.conn.execute("SELECT name FROM schema_migrations")}
+        done = {row[0] for row in conn.execute("SELECT name FROM schema_migrations")}
         return [(name, sql) for name, sql in MIGRATIONS if name not in done]
 
     @contextlib.contextmanager
     def advisory_lock(self, key: int) -> Iterator[None]:
-        self.conn.execute("SELECT pg_advisory_lock(%s)", (key,))
-        try:
-            yield
-        finally:
-            self.conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
+        """A session lock: the connection that takes it stays with this thread until it is released."""
+        with self._connection() as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (key,))
 
     def writer_lock(self, key: str) -> contextlib.AbstractContextManager[None]:
         return self.advisory_lock(lock_key(key))
 
     def _serialize(self, what: str) -> None:
-        self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(f"serialize:{what}"),))
+        self.execute("SELECT pg_advisory_xact_lock(?)", (lock_key(f"serialize:{what}"),))
 
     # -- statements ---------------------------------------------------------
-    def transaction(self) -> contextlib.AbstractContextManager[Any]:
-        return self.conn.transaction()
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self._connection() as conn, conn.transaction():
+            yield
 
     def execute(self, sql: str, params: Sequence[object] = ()) -> Rows:
-        return self.conn.execute(_to_psycopg(sql), params)
+        held = self._held
+        if held is not None:
+            return held.execute(_to_psycopg(sql), params)
+        with self._connection() as conn:  # a statement on its own: its rows read before the connection goes back
+            cur = conn.execute(_to_psycopg(sql), params)
+            return _Rows(cur.fetchall() if cur.description else [])
 
     def executemany(self, sql: str, rows: Iterable[Sequence[object]]) -> None:
-        with self.conn.cursor() as cur:
+        with self._connection() as conn, conn.cursor() as cur:
             cur.executemany(_to_psycopg(sql), rows)  # pipelined by psycopg: one round trip per batch
 
     def upsert(
@@ -145,7 +176,8 @@ class PostgresStore(BaseStore):
         several times faster than row-by-row inserts for a sync's batches."""
         if not rows:
             return
-        if not self.conn.info.transaction_status:  # outside a transaction the staging rows would vanish
+        held = self._held
+        if held is None or not held.info.transaction_status:  # outside a transaction the staging rows would vanish
             with self.transaction():
                 return self.upsert(table, columns, keys, rows, update)
         changed = [c for c in (columns if update is None else update) if c not in keys]
@@ -158,13 +190,11 @@ class PostgresStore(BaseStore):
                 by_key[key] = row
         rows = list(by_key.values()) if len(by_key) != len(rows) else rows
         stage = f"stage_{table}"
-        if stage not in self._staged:
-            self.conn.execute(
-                f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
-            )
-            self._staged.add(stage)
+        held.execute(  # one per connection; after the first, a no-op
+            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {table} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS"
+        )
         names = ", ".join(columns)
-        with self.conn.cursor() as cur:
+        with held.cursor() as cur:
             with cur.copy(f"COPY {stage} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -189,3 +219,19 @@ def redact(url: str) -> str:
 def _reason(exc: BaseException) -> str:
     text = " ".join((str(exc) or type(exc).__name__).split())
     return text
+
+
+class _Rows:
+    """Rows already read, behind the cursor methods callers use."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self.rows = rows
+
+    def fetchone(self) -> Any:
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self) -> list[Any]:
+        return self.rows
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.rows)
