@@ -105,7 +105,10 @@ class ChatClient:
         self.retries = retries
         self.backoff = backoff
         self.usage = Usage()
-        self.structured = True  # until the server refuses response_format
+        self._lock = threading.Lock()
+        # what the server accepts, learnt on the way: json_schema (OpenAI, vLLM's guided decoding), else
+        # json_object with a "schema" (llama-cpp-python turns it into a grammar), else plain text
+        self.formats = ["json_schema", "json_object"]
         headers = {"Content-Type": "application/json", "User-Agent": "prhub"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
@@ -133,16 +136,22 @@ class ChatClient:
             "temperature": temperature,
             "max_tokens": max_tokens,
         }
-        if schema is not None and self.structured:
-            body["response_format"] = {
-                "type": "json_schema",
-                "json_schema": {"name": "answer", "schema": schema, "strict": True},
-            }
+        while schema is not None and self.formats:
+            kind = self.formats[0]
+            if kind == "json_schema":
+                body["response_format"] = {
+                    "type": "json_schema",
+                    "json_schema": {"name": "answer", "schema": schema, "strict": True},
+                }
+            else:
+                body["response_format"] = {"type": "json_object", "schema": schema}
             try:
                 return self._post(body)
             except _Refused:
-                self.structured = False  # e.g. an older server: plain text, parsed leniently
-                del body["response_format"]
+                with self._lock:  # the next format down, for this request and every later one
+                    if self.formats and self.formats[0] == kind:
+                        self.formats.pop(0)
+        body.pop("response_format", None)
         try:
             return self._post(body)
         except _Refused as exc:
@@ -166,10 +175,13 @@ class ChatClient:
                 if response.status_code == 200:
                     return self._answer(response)
                 problem = f"{self.shown_url}: HTTP {response.status_code}: {self._message(response)}"
+                if "response_format" in body and (
+                    response.status_code in (400, 422) or re.search(r"response_format|json_schema", problem, re.I)
+                ):
+                    self.usage.add(failed=1)
+                    raise _Refused(problem)  # the shape was refused (some servers say so with a 500)
                 if response.status_code not in RETRY_STATUSES:
                     self.usage.add(failed=1)
-                    if response.status_code in (400, 422) and "response_format" in body:
-                        raise _Refused(problem)
                     raise LlmError(problem)
                 retry_after = _retry_after(response)
             if attempt >= self.retries:
