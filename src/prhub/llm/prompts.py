@@ -65,7 +65,7 @@ _SECTION_TASKS = {
 
 
 def data_block(value: Any) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=1)
+    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))  # compact: tokens cost time
     text = text.replace("<", "\\u003c").replace(">", "\\u003e")
     return f"<<<DATA\n{text}\nDATA>>>"
 

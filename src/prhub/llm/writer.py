@@ -182,12 +182,15 @@ class _Job:
             repo_id = self.store.repository(str(slug)).id
             messages = llm_cache.pr_messages(self.store, repo_id, numbers)
         except Exception:  # a context without its repository in this store: titles and files only
-            messages = {}
+            repo_id, messages = None, {}
+        forge = _forge_texts(self.store, repo_id, numbers) if repo_id is not None else {}
         tasks = []
         for n in numbers:
             pr = prs[n]
-            review = _review_input(pr.get("review"))
-            data = factlib.pr_input(pr, _description(messages.get(n, ""), str(pr.get("title") or "")), review)
+            body, discussion = forge.get(n, (None, None))
+            review = discussion or _review_input(pr.get("review"))
+            description = body if body is not None else _description(messages.get(n, ""), str(pr.get("title") or ""))
+            data = factlib.pr_input(pr, description, review)
             tasks.append(
                 _Task(
                     item=f"pr:{n}",
@@ -420,6 +423,43 @@ def _description(message: str, title: str) -> str:
     if body.strip() == title.strip():
         return ""  # a merge commit's body is the title again
     return body
+
+
+def _forge_texts(store: Store, repo_id: int, numbers: list[int]) -> dict[int, tuple[str | None, dict[str, Any] | None]]:
+    """The PR's own description and its review discussion, when the store has GitHub data for it."""
+    try:
+        from prhub.store import github as gh  # present once GitHub data can be synced
+
+        facts = gh.forge_facts(store, repo_id, numbers)
+    except Exception:  # no GitHub tables or functions in this store: the git texts only
+        return {}
+    out: dict[int, tuple[str | None, dict[str, Any] | None]] = {}
+    for number, fact in facts.items():
+        try:
+            reviews = gh.review_bodies(store, repo_id, number)
+            threads = gh.review_threads(store, repo_id, number)
+        except Exception:
+            reviews, threads = [], []
+        discussion: dict[str, Any] | None = None
+        if reviews or threads:
+            discussion = {
+                "reviews": [
+                    {"author": author, "state": state, "comment": (body or "")[:400]}
+                    for author, state, body, _url in reviews[:8]
+                ],
+                "threads": [
+                    {
+                        "path": t.path,
+                        "resolved": t.resolved,
+                        "comments": t.comments_total,
+                        "first_comment": (t.first_body or "")[:300],
+                    }
+                    for t in threads[:10]
+                ],
+            }
+        body = getattr(fact, "body", None)
+        out[number] = (body if isinstance(body, str) else None, discussion)
+    return out
 
 
 def _review_input(review: object) -> dict[str, Any] | None:
