@@ -30,7 +30,7 @@ from urllib.request import urlopen
 
 from dataset import build, git
 
-from prhub.llm import Event, LlmConfig, write
+from prhub.llm import Event, LlmConfig, LlmRun, write
 from prhub.period import week
 from prhub.report import build_context
 from prhub.report.markdown import render_markdown
@@ -120,9 +120,14 @@ def show(event: Event) -> None:
         print(f"      answer: {excerpt}", flush=True)
 
 
-def one_report(store: Store, url: str, period: str, lang: str, concurrency: int, verbose: bool) -> tuple[dict, object]:
+def one_report(
+    store: Store, url: str, period: str, lang: str, concurrency: int, verbose: bool, readings: int
+) -> tuple[dict, LlmRun]:
     ctx = build_context(store, SLUG, week(period), lang)
-    config = LlmConfig(url=url, model=MODEL, concurrency=concurrency, use_cache=False, timeout=300, max_tokens=600)
+    config = LlmConfig(
+        url=url, model=MODEL, concurrency=concurrency, use_cache=False, timeout=600, max_tokens=400,
+        max_readings=readings,
+    )  # fmt: skip
     run = write(store, ctx, config, on_event=show if verbose else None)
     return ctx, run
 
@@ -133,6 +138,8 @@ def main() -> None:
     parser.add_argument("--lang", default="en", choices=["en", "zh"])
     parser.add_argument("--concurrency", default="1,2", help="comma-separated levels to measure")
     parser.add_argument("--smoke", action="store_true", help="one verbose run and the cached rerun, no benchmark")
+    parser.add_argument("--readings", type=int, default=8, help="PRs read (key PRs first); 0: all of them")
+    parser.add_argument("--smoke-concurrency", type=int, default=2)
     parser.add_argument("--llama-python", default=None)
     parser.add_argument("--db", type=Path, default=HERE / "out" / "llm.db")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "llm")
@@ -147,7 +154,7 @@ def main() -> None:
     with LlamaServer(python, model, args.out / "llama-server.log") as server, Store(args.db) as store:
         print(f"llama.cpp server on {server.url}", flush=True)
         print(f"\n== {args.week} ({args.lang}) through {MODEL}, every answer validated ==", flush=True)
-        ctx, run = one_report(store, server.url, args.week, args.lang, 2, verbose=True)
+        ctx, run = one_report(store, server.url, args.week, args.lang, args.smoke_concurrency, True, args.readings)
         md = render_markdown(ctx)
         path = args.out / f"{args.week}.{args.lang}.md"
         path.write_text(md, encoding="utf-8")
@@ -176,13 +183,18 @@ def main() -> None:
         print("\n== benchmark: one weekly report, no cache ==", flush=True)
         print(f"{'concurrency':>11} {'requests':>8} {'retries':>7} {'tokens in':>9} {'tokens out':>10} "
               f"{'wall s':>7} {'sections by model':>17} {'readings ok':>11}")  # fmt: skip
+        row(args.smoke_concurrency, run)  # the run above
         for level in [int(x) for x in args.concurrency.split(",")]:
-            _, run = one_report(store, server.url, args.week, args.lang, level, verbose=False)
-            sections = run.count("section:", "accepted")
-            readings = run.count("pr:", "accepted")
-            total = run.count("pr:", "accepted", "rejected", "failed")
-            print(f"{level:>11} {run.requests:>8} {run.retries:>7} {run.prompt_tokens:>9} {run.completion_tokens:>10} "
-                  f"{run.wall:>7.1f} {sections:>15}/6 {readings:>8}/{total}", flush=True)  # fmt: skip
+            if level != args.smoke_concurrency:
+                row(level, one_report(store, server.url, args.week, args.lang, level, False, args.readings)[1])
+
+
+def row(level: int, run: LlmRun) -> None:
+    sections = run.count("section:", "accepted")
+    readings = run.count("pr:", "accepted")
+    total = run.count("pr:", "accepted", "rejected", "failed")
+    print(f"{level:>11} {run.requests:>8} {run.retries:>7} {run.prompt_tokens:>9} {run.completion_tokens:>10} "
+          f"{run.wall:>7.1f} {sections:>15}/6 {readings:>8}/{total}", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

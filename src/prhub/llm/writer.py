@@ -53,6 +53,7 @@ class LlmConfig:
     sections: tuple[str, ...] = SECTION_KEYS
     language: str = "auto"  # auto: the report's; en or zh: only reports in that language
     readings: bool = True
+    max_readings: int = 0  # 0: the key PRs and every theme's representatives; n: the first n of them
     max_chars: int = 1800
     use_cache: bool = True
 
@@ -175,6 +176,8 @@ class _Job:
         for theme in as_dicts(self.ctx.get("themes")):
             wanted.extend(ints(theme.get("representative_prs")))
         numbers = [n for n in dict.fromkeys(wanted) if n in prs]
+        if self.config.max_readings > 0:
+            numbers = numbers[: self.config.max_readings]  # the key PRs come first
         if not numbers:
             return
         slug = as_dict(self.ctx.get("repo")).get("slug")
