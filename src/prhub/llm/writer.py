@@ -35,7 +35,7 @@ from prhub.llm.validate import FactIndex, Rejected, check_language, check_text, 
 from prhub.report.phrases import SECTION_KEYS
 from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints
 from prhub.store import llm_cache
-from prhub.store.sqlite import Store
+from prhub.store.base import Store
 
 JUDGEMENT_LIMIT = 1.5
 

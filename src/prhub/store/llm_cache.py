@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from prhub.store.sqlite import Store
+from prhub.store.base import Store
 
 
 def get(store: Store, key: str) -> str | None:
