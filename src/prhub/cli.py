@@ -414,6 +414,17 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     default=None,
     help="Settings file [default: REPO/prhub.toml].",
 )
+@click.option(
+    "--llm",
+    "llm_url",
+    metavar="URL",
+    default=None,
+    help="An OpenAI-compatible endpoint (e.g. http://localhost:8000/v1) that writes the prose "
+    "[default: $PRHUB_LLM_URL, else prhub.toml's [llm] url, else none: the templates write].",
+)
+@click.option("--llm-model", metavar="NAME", default=None, help="The model to ask [default: $PRHUB_LLM_MODEL].")
+@click.option("--no-llm", is_flag=True, help="Templates only, whatever the settings say.")
+@click.option("--no-llm-cache", is_flag=True, help="Ask the model again instead of reusing stored answers.")
 @DB_OPTION
 def report(
     repo: str,
@@ -427,6 +438,10 @@ def report(
     output: Path | None,
     every: str | None,
     config: Path | None,
+    llm_url: str | None,
+    llm_model: str | None,
+    no_llm: bool,
+    no_llm_cache: bool,
     db: str | None,
 ) -> None:
     """Write the report of one period: what merged, what matters, what is risky.
@@ -440,6 +455,12 @@ def report(
       prhub report ~/src/vllm --week 2026-W15 --format json -o w15.json
       prhub report vllm-project/vllm --since 2026-04-01 --until 2026-04-15 --tz Asia/Shanghai
       prhub report vllm-project/vllm --every week -o reports/
+      prhub report ~/src/vllm --llm http://localhost:8000/v1 --llm-model Qwen/Qwen3-8B
+
+    With --llm (or PRHUB_LLM_URL), a model reads the key PRs and writes the
+    sections; what fails validation is written by the templates, and the
+    report says which writer wrote which section. PRHUB_LLM_API_KEY holds the
+    key, if the endpoint needs one. Answers are cached in the store.
     """
     from prhub.config import load as load_settings
     from prhub.config import of_repository
@@ -451,6 +472,7 @@ def report(
             slug, _root = resolve_repo(store, repo, on_progress)
         # --config FILE, else the repository's prhub.toml as the sync (just now, for a clone) kept it
         settings = load_settings(config, None, slug) if config else of_repository(store, slug)
+        prepare = None if no_llm else _llm_step(store, settings, llm_url, llm_model, no_llm_cache)
         zone_name = tz or settings.timezone
         language = lang or settings.language
         if every:
@@ -458,11 +480,14 @@ def report(
                 raise UsageError("--every needs -o DIR: one file per period is written there")
             if week_spec or month_spec or since:
                 raise UsageError("--every writes every period; drop --week/--month/--since")
-            count = write_every(store, slug, every, language, settings, fmt, output, zone_name)
+            count = write_every(store, slug, every, language, settings, fmt, output, zone_name, prepare=prepare)
             click.echo(f"{slug}: wrote {count} {every}ly reports to {output}", err=True)
             return
         period = choose_period(week_spec, month_spec, since, until, zone_name)
-        text = render(build_context(store, slug, period, language, settings), fmt)
+        ctx = build_context(store, slug, period, language, settings)
+        if prepare is not None:
+            prepare(ctx)
+        text = render(ctx, fmt)
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -508,6 +533,27 @@ def config_command(target: str, config_file: Path | None, fmt: str, db: str | No
 
     slug, settings = settings_of_target(target, config_file, db or default_db())
     click.echo(to_json(settings, slug) if fmt == "json" else to_toml(settings, slug), nl=False)
+
+
+def _llm_step(
+    store: Store, settings: Any, url: str | None, model: str | None, no_cache: bool
+) -> Callable[[dict[str, Any]], None] | None:
+    """The LLM writer as a step on each built context, with its summary line on stderr; None without an endpoint."""
+    from prhub.llm import ChatClient, resolve_config, write
+
+    llm_config = resolve_config(settings, url, model, use_cache=not no_cache)
+    if llm_config is None:
+        return None
+    client = ChatClient(llm_config.url, llm_config.model, llm_config.api_key, llm_config.timeout, llm_config.retries)
+
+    def step(ctx: dict[str, Any]) -> None:
+        run = write(store, ctx, llm_config, client=client)
+        failures = [e.reason for e in run.events if e.status == "failed"]
+        if failures:
+            err_console.print(f"prhub: llm: {failures[0]}", markup=False, soft_wrap=True)
+        err_console.print(f"prhub: {run.summary()}", markup=False, soft_wrap=True)
+
+    return step
 
 
 @main.command()

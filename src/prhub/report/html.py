@@ -349,8 +349,16 @@ def render_html(ctx: Mapping[str, Any], chrome: Chrome | None = None) -> str:
     prs_by_number = {pr["number"]: pr for pr in ctx.get("prs") or []}
     urls = pr_urls(ctx)
     key_prs = [prs_by_number[n] for n in ctx.get("key_prs") or [] if n in prs_by_number]
+    by_section = (ctx.get("generated") or {}).get("sections") or {}
+    model = (ctx.get("llm") or {}).get("model") if isinstance(ctx.get("llm"), dict) else None
     sections = [
-        {"id": name, "heading": t[name], "html": markdown_to_html((ctx.get("sections") or {}).get(name) or "", urls)}
+        {
+            "id": name,
+            "heading": t[name],
+            "html": markdown_to_html((ctx.get("sections") or {}).get(name) or "", urls),
+            # who wrote it, shown when a model took part: its name, or the templates
+            "writer": (model if by_section.get(name) == "llm" else t["writer_rules"]) if model and by_section else None,
+        }
         for name in SECTION_KEYS
     ]
     writer = (ctx.get("generated") or {}).get("writer") or "rules"

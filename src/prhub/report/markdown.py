@@ -79,7 +79,32 @@ def _header(ctx: dict[str, Any], lang: str) -> str:
     permalink = ctx.get("permalink")
     if isinstance(permalink, str) and permalink.strip():
         made += say("permalink", url=mdtext.code(permalink))
-    return "\n".join([title, "", " · ".join(facts), "", f"_{made}_"])
+    lines = [title, "", " · ".join(facts), "", f"_{made}_"]
+    by_section = _writers_line(ctx, lang)
+    if by_section:
+        lines += ["", by_section]
+    return "\n".join(lines)
+
+
+def _writers_line(ctx: dict[str, Any], lang: str) -> str:
+    """Which sections the model wrote and which the templates did, when a model took part."""
+    generated = as_dict(ctx.get("generated"))
+    writers = as_dict(generated.get("sections"))
+    model = as_dict(ctx.get("llm")).get("model")
+    if not writers or not isinstance(model, str):
+        return ""
+    by_model = [HEADINGS[lang][k] for k in SECTION_KEYS if writers.get(k) == "llm"]
+    by_rules = [HEADINGS[lang][k] for k in SECTION_KEYS if writers.get(k) != "llm"]
+    name = mdtext.text(model)
+    if lang == "zh":
+        parts = [f"模型 {name} 撰写：{'、'.join(by_model)}" if by_model else f"模型 {name} 未通过校验，未采用"]
+        if by_rules:
+            parts.append(f"规则模板撰写：{'、'.join(by_rules)}")
+        return f"_{'；'.join(parts)}。_"
+    parts = [f"written by {name}: {', '.join(by_model)}" if by_model else f"nothing by {name} passed validation"]
+    if by_rules:
+        parts.append(f"by the templates: {', '.join(by_rules)}")
+    return f"_Sections {'; '.join(parts)}._"
 
 
 def _extras(ctx: dict[str, Any], lang: str) -> str:

@@ -232,6 +232,7 @@ COMPONENT_NAMES: dict[str, dict[str, str]] = {
         "risk": "risk load",
         "review": "review activity",
         "revert": "revert",
+        "judgement": "judgement",
     },
     "zh": {
         "size": "规模",
@@ -242,6 +243,7 @@ COMPONENT_NAMES: dict[str, dict[str, str]] = {
         "risk": "风险负担",
         "review": "评审活跃度",
         "revert": "回滚",
+        "judgement": "判断",
     },
 }
 
@@ -522,6 +524,8 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "rv.file": ["{path} ({n})"],
         "rv.point": ["{who} on {path}: {quote}"],
         "rv.closes": ["closes {issues}"],
+        "kp.reading": ["In short ({model}): {summary}"],
+        "kp.judgement": ["Judgement {value} ({model}): {reason}."],
         # -- recommendations
         "rc.none": [
             "No follow-up actions {this}.",
@@ -767,6 +771,8 @@ PHRASES: dict[str, dict[str, list[str]]] = {
         "rv.file": ["{path}（{n} 条）"],
         "rv.point": ["{who} 评 {path}：{quote}"],
         "rv.closes": ["关闭 {issues}"],
+        "kp.reading": ["概要（{model}）：{summary}"],
+        "kp.judgement": ["判断 {value}（{model}）：{reason}。"],
         "rc.none": [
             "{this}暂无需要跟进的事项。",
             "{this}没有需要特别跟进的地方。",

@@ -757,7 +757,17 @@ class Writer:
         dirs_part = v.say("kp.dirs", dirs=v.join([mdtext.code(d) for d in dirs])) if dirs else ""
         details.append(v.sentences([risk_part, dirs_part]))
         details.append(self._score_line(pr))
+        reading = as_dict(pr.get("llm"))  # a model's reading that passed validation (prhub.llm)
+        model = mdtext.text(reading.get("model") or "LLM")
+        if isinstance(reading.get("summary"), str) and reading["summary"]:
+            details.append(v.say("kp.reading", model=model, summary=reading["summary"]))
+        judgement = as_num(reading.get("judgement"))
+        if judgement and isinstance(reading.get("judgement_reason"), str):
+            reason = reading["judgement_reason"].rstrip(".。 ")
+            details.append(v.say("kp.judgement", value=f"{judgement:+.1f}", model=model, reason=reason))
         review = self._review(pr.get("review"))
+        if not review and isinstance(reading.get("review_conclusion"), str):
+            review = reading["review_conclusion"].rstrip(".。 ")
         if review:
             details.append(v.say("kp.review", review=review))
         details.append(self._points(pr.get("review")))
@@ -775,12 +785,17 @@ class Writer:
         components = [
             (name, value)
             for name, value in ((k, as_num(x)) for k, x in as_dict(score.get("components")).items())
-            if value is not None and value > 0
+            if value is not None and (value > 0 or name == "judgement" and value)
         ]
         components.sort(key=lambda item: -item[1])
         if components:
             names = COMPONENT_NAMES[self.lang]
-            shown = [f"{names.get(k) or mdtext.text(k)} {one_decimal(x)}" for k, x in components[:3]]
+            top = components[:3]
+            top += [c for c in components[3:] if c[0] == "judgement"]  # the model's part is always shown
+            shown = [
+                f"{names.get(k) or mdtext.text(k)} {f'{x:+.1f}' if k == 'judgement' else one_decimal(x)}"
+                for k, x in top
+            ]
             parts.append(v.say("kp.components", components=("、" if self.lang == "zh" else ", ").join(shown)))
         return v.sentences(parts)
 

@@ -101,6 +101,7 @@ def write_every(
     out_dir: Path,
     tz: str,
     on_report: Callable[[dict[str, Any]], None] | None = None,
+    prepare: Callable[[dict[str, Any]], None] | None = None,
 ) -> int:
     """One file per period (``2026-04-06-to-2026-04-12.md``...) into ``out_dir``; returns how many."""
     from prhub.report.context import iter_contexts
@@ -110,6 +111,8 @@ def write_every(
     out_dir.mkdir(parents=True, exist_ok=True)
     count = 0
     for ctx in iter_contexts(store, slug, kind=kind, lang=lang, settings=settings, tz=tz):
+        if prepare is not None:
+            prepare(ctx)  # e.g. the LLM writer
         (out_dir / f"{ctx['period']['slug']}.{fmt}").write_text(render(ctx, fmt), encoding="utf-8")
         count += 1
         if on_report:

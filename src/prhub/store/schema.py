@@ -292,6 +292,25 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # answers of an OpenAI-compatible model (PR readings, report sections), validated or not, so a
+        # rerun makes no request and the website serves LLM-written reports without calling the model
+        "0008_llm_cache",
+        """
+        CREATE TABLE llm_cache (
+            key TEXT PRIMARY KEY,               -- sha256 of model, prompt version, kind, language, facts hash
+            model TEXT NOT NULL,
+            prompt_version TEXT NOT NULL,
+            kind TEXT NOT NULL,                 -- reading, or section:<name>
+            lang TEXT NOT NULL,
+            facts_hash TEXT NOT NULL,
+            scope TEXT,                         -- owner/name|period slug: which model wrote which report
+            result TEXT NOT NULL,               -- JSON: {"ok": true, ...} or {"ok": false, "error": ...}
+            created_at BIGINT NOT NULL
+        );
+        CREATE INDEX llm_cache_scope ON llm_cache (scope, lang, created_at);
+        """,
+    ),
 ]
 
 

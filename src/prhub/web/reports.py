@@ -33,7 +33,11 @@ MAX_PERIOD_DAYS = 400  # longer ranges are not reports anyone browses; refuse th
 
 
 def default_builder(store: Store, slug: str, period: Period, lang: str) -> dict[str, Any]:
-    return build_context(store, slug, period, lang=lang)
+    from prhub.llm import apply_stored
+
+    context = build_context(store, slug, period, lang=lang)
+    apply_stored(store, context)  # what a model wrote at report time, from the store: no request on a page view
+    return context
 
 
 @dataclass(frozen=True, slots=True)
