@@ -319,7 +319,12 @@ class _BatchWriter:
                 if side is None or not side.chain:
                     continue
                 base = side.chain_base
-                if base is None or base in foreign or self.store.is_foreign(self.repo_id, self.branch, base):
+                if (
+                    base is None
+                    or base in foreign
+                    or self.store.is_foreign(self.repo_id, self.branch, base)
+                    or (not self._grew_here(base, seq_of) and not self._plausible(side))
+                ):
                     foreign.update(side.chain)
                     chain_rows.extend((self.repo_id, self.branch, -seq_of[commit.sha], sha) for sha in side.chain)
                     continue
@@ -356,6 +361,24 @@ class _BatchWriter:
         self.store.write_merged_in(commit_rows, file_rows, trailer_rows, pr_rows)
         self.merged_in += len(pr_rows)
         self.new_prs += len(pr_rows)
+
+    def _grew_here(self, base: str, seq_of: dict[str, int]) -> bool:
+        """Whether a chain starts on this branch or on a branch whose PRs were taken before."""
+        return (
+            base in seq_of
+            or self.store.branch_seq_of(self.repo_id, self.branch, base) is not None
+            or (self.store.on_side_chain(self.repo_id, self.branch, base))
+        )
+
+    def _plausible(self, side: Side) -> bool:
+        """A chain from somewhere unknown (merged through other branches long ago) counts when its
+        numbers are this repository's: none far beyond the highest PR number stored so far. A
+        subtree of a bigger project (rust-lang/rust's #118817 in rust-analyzer) brings its own."""
+        numbers = [r.number for found in side.prs for r in found.refs]
+        if not numbers:
+            return True
+        highest = self.store.highest_pr_number(self.repo_id) or 0
+        return max(numbers) <= highest * 1.25 + 100
 
     def _write(self, commits, branches, files, trailer_rows, prs, rebase_links) -> None:  # noqa: ANN001
         self.store.write_history(commits, branches, files, trailer_rows, prs)

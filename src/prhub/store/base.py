@@ -322,6 +322,17 @@ class Store:
                 self.execute(f"DELETE FROM {table} WHERE repo_id = ? AND sha = ?", (repo_id, sha))
 
     # -- what merges brought in ---------------------------------------------------------------------
+    def on_side_chain(self, repo_id: int, branch: str, sha: str) -> bool:
+        """Whether a commit is on the chain of a branch merged in before whose PRs are stored."""
+        row = self.execute(
+            "SELECT 1 FROM side_commits WHERE repo_id = ? AND branch = ? AND sha = ? AND seq > 0",
+            (repo_id, branch, sha),
+        ).fetchone()
+        return row is not None
+
+    def highest_pr_number(self, repo_id: int) -> int | None:
+        return self.execute("SELECT max(number) FROM pull_requests WHERE repo_id = ?", (repo_id,)).fetchone()[0]
+
     def is_foreign(self, repo_id: int, branch: str, sha: str) -> bool:
         """Whether a commit is on the chain of an unrelated history merged in before (a subtree):
         side_commits keeps those chains with the merge's seq negated."""
