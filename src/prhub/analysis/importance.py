@@ -6,7 +6,7 @@ touched), kind (feature/perf/kernel > fix > tests/docs/CI), new surface (new
 models, new files in key directories), risk load (risk tags), review (comments,
 when forge data exists) and revert (a revert, or a PR later reverted).
 The weights live in ``[importance]``; docs/calibration.md shows how the
-defaults were fitted on the whole vllm history.
+defaults were fitted on one large project's whole history.
 """
 
 from __future__ import annotations

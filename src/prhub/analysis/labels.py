@@ -1,6 +1,6 @@
 """Labels and the kind of change, from the title and the paths.
 
-Sources, in order: title tags (``[Bugfix][ROCm] ...``), the conventional-commit
+Sources, in order: title tags (``[Bugfix][Windows] ...``), the conventional-commit
 type (``fix(gdn): ...``), then path rules (every file under docs/ -> docs). Each
 label keeps its source. Rules are an ordered list, first match wins per tag.
 """
@@ -66,7 +66,7 @@ class Label:
 
 @dataclass(frozen=True, slots=True)
 class TitleParts:
-    tags: tuple[str, ...]  # as written: ("Bugfix", "ROCm")
+    tags: tuple[str, ...]  # as written: ("Bugfix", "Windows")
     conventional: str | None  # the type: "fix", "feat"
     scope: str | None
     rest: str  # the title without tags or the conventional prefix

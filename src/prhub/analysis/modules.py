@@ -1,10 +1,10 @@
 """Path -> module: configured, or inferred from the tree.
 
 Inference is depth-aware: a directory that holds a large share of the
-repository's changes (vllm/, tests/, vllm/model_executor/) is split into its
+repository's changes (src/, tests/, src/engine/) is split into its
 subdirectories, up to ``max_depth`` components, so a big package yields modules
-such as ``vllm/model_executor/layers`` and ``vllm/v1/core`` instead of one
-``vllm`` module; small directories stay whole. Files at the root are the
+such as ``src/engine/layers`` and ``src/engine/core`` instead of one
+``src`` module; small directories stay whole. Files at the root are the
 ``(root)`` module.
 """
 
@@ -78,5 +78,5 @@ def infer(
 
 
 def configured(mapping: Mapping[str, str]) -> ModuleMap:
-    """A ``[modules.map]`` table: ``"vllm/model_executor" = "model executor"``."""
+    """A ``[modules.map]`` table: ``"src/engine" = "engine"``."""
     return ModuleMap({prefix.strip("/"): name for prefix, name in mapping.items()})

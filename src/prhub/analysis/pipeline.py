@@ -190,7 +190,7 @@ class Analyzer:
 
     def is_kind_tag(self, tag: str) -> bool:
         """Does a title tag or scope name a kind of change ([Bugfix], docs) or a label a rule already
-        themes ([ROCm] in vllm's preset), rather than something to learn?"""
+        themes (a preset's own platform tags), rather than something to learn?"""
         found = self._kind_tags.get(tag)
         if found is None:
             rules = self.labeller.tag_rules(tag)

@@ -4,7 +4,7 @@ Five tags are computed from the PR's shape (core-path, missing-tests,
 large-change, revert, new-model) with thresholds from ``[risks]``; the others
 come from the ordered ``risk_rules`` (paths, then title), first match per tag
 wins; a rule's paths fire on the files other than tests (a change to
-``tests/rocm/`` alone is platform work only when its title says so).
+``tests/windows/`` alone is platform work only when its title says so).
 ``deprecation`` has both: a rule on the title, and a computed check for
 deleted files.
 """
@@ -20,7 +20,7 @@ from prhub.analysis.paths import PathMatcher, matcher
 from prhub.config import RISK_TAGS, Settings
 from prhub.store.queries import PrFile
 
-_REVERT_TITLE = re.compile(r"^\s*(?:\[[^\]]*\]\s*)*\[?revert(?:ing)?\b", re.I)  # "[ROCm] Revert ..." too
+_REVERT_TITLE = re.compile(r"^\s*(?:\[[^\]]*\]\s*)*\[?revert(?:ing)?\b", re.I)  # "[Windows] Revert ..." too
 
 _ORDER = {tag: i for i, tag in enumerate(RISK_TAGS)}
 
@@ -118,8 +118,8 @@ class RiskRules:
             text = f"{'删除' if zh else 'deletes'} {_files([f.path for f in deleted], lang)}"
             found["deprecation"] = Risk("deprecation", text, "deleted files")
 
-        # a test file is no evidence of a rule's risk (a test under tests/rocm/ ships nothing to a
-        # ROCm user): path rules look at the other files, and a test-only change is left to the title
+        # a test file is no evidence of a rule's risk (a test under tests/windows/ ships nothing to a
+        # Windows user): path rules look at the other files, and a test-only change is left to the title
         shipped = [p for p in paths if not self.tests(p)]
         for rule, path_match, title_match in self.rules:
             tag = rule["tag"]
