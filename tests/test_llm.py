@@ -139,6 +139,7 @@ def test_the_website_serves_the_stored_llm_report_without_a_request(db: Path) ->
         ("This week 180 PRs merged; read more at https://evil.example/x for details.", "contains a URL"),
         ("This week 180 PRs merged. <script>alert(1)</script> and nothing else.", "contains HTML"),
         ("This week 180 PRs merged, led by @mallory who is not in the data at all.", "@mallory is not a person"),
+        ("This week 180 PRs merged; the work of Amina Zhou on TensorFlow stands out.", "Amina is not a name"),
         ("This week 180 PRs merged, mostly in `evil/backdoor.py` of the repository.", "`evil/backdoor.py` is not"),
     ],
 )
@@ -376,7 +377,9 @@ def test_numbers_must_equal_the_facts() -> None:
     index = FactIndex.of({"merged_prs": 180, "mean_importance": 4.87, "ai_assisted_percent": 8.3,
                           "top": [{"number": 39001, "title": "Support Qwen3 in 2 kernels"}]})  # fmt: skip
     check_text("180 PRs merged; mean importance 4.9, and 8.3% had an AI co-author (#39001).", index, "en", 500)
-    for wrong in ("181 PRs merged in all.", "Mean importance 5.1 overall.", "9% had an AI co-author.", "See #39002."):
+    check_text("Overall, the Qwen3 work stands out. Support for kernels grew.", index, "en", 500)
+    for wrong in ("181 PRs merged in all.", "Mean importance 5.1 overall.", "9% had an AI co-author.", "See #39002.",
+                  "The kernels of Amina grew.", "It ports TensorFlow kernels."):  # fmt: skip
         with pytest.raises(Rejected):
             check_text(wrong, index, "en", 500)
 

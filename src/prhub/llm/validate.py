@@ -75,12 +75,14 @@ class FactIndex:
     numbers: set[float] = field(default_factory=set)
     strings: list[str] = field(default_factory=list)
     people: set[str] = field(default_factory=set)
+    words: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, facts: Any) -> FactIndex:
         index = cls()
         index._walk(facts, "")
         for text in index.strings:
+            index.words.update(w.lower() for w in _WORD.findall(text))
             index.prs.update(int(n) for n in _PR_REF.findall(text))
             index.numbers.update(float(n) for n in _ANY_NUMBER.findall(text))
         return index
@@ -170,7 +172,77 @@ def check_text(text: str, index: FactIndex, lang: str, max_chars: int, min_chars
     for number in _NUMBER.findall(plain):
         if not index.has_number(number, index.numbers):
             raise Rejected(f"the number {number} is not in the facts")
+    for found in _WORD.finditer(plain):
+        word = found[0]
+        if not _is_name(word) or word.lower() in index.words or word.lower() in _COMMON:
+            continue
+        before = plain[: found.start()].rstrip(" \t*_\"'“‘(")
+        if not before or before[-1] in ".!?:;\n-•。！？：；" or before.endswith(("- ", "\n")):
+            continue  # a sentence starts with a capital: not a name
+        raise Rejected(f"{word} is not a name in the facts")
     check_language(body, lang)
+
+
+_WORD = re.compile(r"(?<![\w/.-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*")
+# capitalised words a report may use that no fact needs to contain
+_COMMON = frozenset(
+    [
+        "i",
+        "pr",
+        "prs",
+        "ci",
+        "cd",
+        "api",
+        "apis",
+        "gpu",
+        "gpus",
+        "cpu",
+        "cpus",
+        "the",
+        "this",
+        "these",
+        "that",
+        "those",
+        "it",
+        "its",
+        "they",
+        "their",
+        "there",
+        "we",
+        "our",
+        "overall",
+        "together",
+        "also",
+        "however",
+        "meanwhile",
+        "both",
+        "most",
+        "many",
+        "several",
+        "some",
+        "all",
+        "each",
+        "one",
+        "two",
+        "three",
+        "key",
+        "markdown",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
+
+
+def _is_name(word: str) -> bool:
+    """A proper name or an identifier: capitalised (Amina, TensorFlow) or mixed case; acronyms pass."""
+    if word.isupper() and len(word) <= 6:
+        return False  # an acronym (KV, MoE-free, CUDA): too common to demand in the facts
+    return word[0].isupper() or any(c.isupper() for c in word[1:])
 
 
 # -- sanitising ---------------------------------------------------------------------------------------
