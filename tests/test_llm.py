@@ -67,6 +67,9 @@ def test_good_answers_write_every_section_and_a_rerun_makes_no_request(db: Path)
         assert ctx["generated"]["writer"] == "fake-model"
         assert ctx["generated"]["sections"] == {k: "llm" for k in ctx["sections"]}
         assert ctx["llm"]["model"] == "fake-model" and ctx["llm"]["readings"] >= 5
+        from prhub.report.contract import problems
+
+        assert problems(ctx) == []  # the LLM's keys are part of the documented contract
         assert "\\[summary\\]" in ctx["sections"]["summary"]  # the model's text, sanitised (\[ \])
         summary = re.search(r"llm fake-model: (\d+) requests .* (\d+) tokens .* in [\d.]+s", first.stderr)
         assert summary and int(summary[1]) == asked and int(summary[2]) == 120 * asked

@@ -39,6 +39,30 @@ class PeriodInfo:
 class Generated:
     at: str
     writer: str  # "rules" or the LLM model's name
+    sections: dict[str, str] | None = None  # with an LLM: section -> "llm" | "rules" (docs/llm.md)
+
+
+@dataclass(frozen=True, slots=True)
+class LlmSection:
+    writer: str  # the model's name, or "rules"
+    error: str | None = None  # why the model's text was refused
+
+
+@dataclass(frozen=True, slots=True)
+class LlmInfo:
+    model: str
+    prompt_version: str
+    sections: dict[str, LlmSection]
+    readings: int
+
+
+@dataclass(frozen=True, slots=True)
+class PrReading:
+    model: str
+    summary: str
+    review_conclusion: str | None
+    judgement: float
+    judgement_reason: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +156,7 @@ class OtherTheme:
 class Score:
     components: dict[str, float]
     reason: str
+    judgement_reason: str | None = None  # with an LLM reading: why components.judgement
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +210,7 @@ class Pr:
     claims: list[dict[str, Any]] = dataclasses.field(default_factory=list)
     base_branch: str | None = None
     merge_kind: str | None = None
+    llm: PrReading | None = None  # the model's validated reading (docs/llm.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +334,7 @@ class ReportContext:
     sections: Sections
     notices: list[Notice] = dataclasses.field(default_factory=list)
     direct_commits: list[DirectCommit] = dataclasses.field(default_factory=list)
+    llm: LlmInfo | None = None  # present when a model took part (docs/llm.md)
 
 
 def problems(data: Any, kind: Any = ReportContext, where: str = "context") -> list[str]:
