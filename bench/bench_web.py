@@ -152,7 +152,9 @@ def main() -> None:
             repo = build()
         db = args.db or Path(tmp) / "prhub.db"
         if args.db is None:
-            subprocess.run([sys.executable, "-m", "prhub", "sync", str(repo), "--db", str(db), "-q"], check=True)
+            # no stored reports: "uncached" means built on request
+            cmd = [sys.executable, "-m", "prhub", "sync", str(repo), "--db", str(db), "-q", "--no-reports"]
+            subprocess.run(cmd, check=True)
         with served(db) as base:
             repos = json.loads(urllib.request.urlopen(base + "/api/repos").read())
             slug = repos[0]["slug"]

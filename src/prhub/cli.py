@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,6 +16,7 @@ import click
 
 from prhub import __version__
 from prhub.errors import GitHubError, PrhubError, UsageError
+from prhub.report.safetext import clean
 from prhub.store import Store, default_db, describe
 
 if TYPE_CHECKING:
@@ -48,10 +51,60 @@ DB_OPTION = click.option(
 )
 
 
-def open_store(db: str | None) -> Store:
+def db_target(db: str | None) -> str:
+    """``--db``, else ``$PRHUB_DB``, else the user data directory's; an empty value is a mistake, not a default."""
+    if db is not None:
+        if not db.strip():
+            raise UsageError("--db is empty: give a database file or a postgresql:// URL")
+        return db
+    env = os.environ.get("PRHUB_DB")
+    if env is not None and not env.strip():
+        raise UsageError("PRHUB_DB is set but empty: give a database file or unset it")
+    return default_db()
+
+
+@contextlib.contextmanager
+def open_store(db: str | None) -> Iterator[Store]:
+    """The store to write into, created when missing; a command that fails before storing anything
+    leaves no new file or directory behind."""
+    from prhub.store import is_postgres, sqlite_path
     from prhub.store import open_store as open_db
 
-    return open_db(db or default_db())
+    target = db_target(db)
+    path = None if is_postgres(target) else sqlite_path(target)
+    created = [p for p in [path, *path.parents] if not p.exists()] if path is not None else []
+    store = open_db(target)
+    try:
+        yield store
+    except BaseException:
+        empty = path is not None and path in created and not store.repositories()  # a sync's rows are kept
+        store.close()
+        if empty and path is not None:
+            _remove_created(path, created)
+        raise
+    store.close()
+
+
+def read_store(db: str | None) -> Store:
+    """An existing store; a SQLite file is opened read only: reading needs no write access to it or its directory."""
+    from prhub.store import is_postgres, sqlite_path
+    from prhub.store import open_store as open_db
+
+    target = db_target(db)
+    if is_postgres(target):
+        return open_db(target)
+    from prhub.store.sqlite import SqliteStore
+
+    return SqliteStore(sqlite_path(target), readonly=True)
+
+
+def _remove_created(path: Path, created: list[Path]) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(OSError):
+            path.with_name(path.name + suffix).unlink()
+    for directory in created[1:]:  # innermost first
+        with contextlib.suppress(OSError):
+            directory.rmdir()
 
 
 @contextlib.contextmanager
@@ -75,13 +128,22 @@ class PrhubGroup(click.Group):
         try:
             return super().invoke(ctx)
         except PrhubError as exc:
-            err_console.print(f"prhub: error: {exc}", markup=False, soft_wrap=True)
+            err_console.print(f"prhub: error: {clean(str(exc))}", markup=False, soft_wrap=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             err_console.print("prhub: interrupted", markup=False)
             sys.exit(130)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except sqlite3.DatabaseError as exc:  # a damaged file: found only when the broken page is read
+            err_console.print(
+                f"prhub: error: the database is damaged or unreadable: {exc}", markup=False, soft_wrap=True
+            )
+            sys.exit(1)
+        except OSError as exc:  # a file that cannot be written: a name too long, /proc, a full disk
+            where = f"{exc.filename}: " if exc.filename else ""
+            err_console.print(f"prhub: error: {where}{exc.strerror or exc}", markup=False, soft_wrap=True)
+            sys.exit(1)
         except Exception as exc:  # a bug: still one line, the traceback on request
             if os.environ.get("PRHUB_DEBUG"):
                 raise
@@ -120,6 +182,13 @@ def main() -> None:
     help="Then read what git lacks (labels, logins, reviews) from the GitHub API; token from GITHUB_TOKEN or GH_TOKEN.",
 )
 @click.option(
+    "--reports/--no-reports",
+    default=True,
+    show_default=True,
+    help="Then build and store the weekly reports (en and zh) that the new commits made or changed, "
+    "so `prhub serve` and `prhub site` read them from storage.",
+)
+@click.option(
     "--all",
     "sync_all",
     is_flag=True,
@@ -148,6 +217,7 @@ def sync(
     sync_all: bool,
     site_file: Path | None,
     jobs: int | None,
+    reports: bool,
 ) -> None:
     """Read local clones' history into the store (REPO_PATHS: one or more clones, default .).
 
@@ -198,18 +268,32 @@ def sync(
             raise UsageError("--all syncs the stored repositories (or the --site list); give no REPO_PATHS with it")
         if site_file and repo_paths:
             raise UsageError("--site lists the repositories to sync; give no REPO_PATHS with it")
-        _sync_many(repo_paths, branch, db, use_github, site_file, jobs)
+        _sync_many(repo_paths, branch, db, use_github, site_file, jobs, reports)
         return
     repo_path = repo_paths[0] if repo_paths else Path(".")
     token = _github_token() if use_github else None
 
     from prhub.sync import sync as run_sync
 
-    with open_store(db) as store, progress_bar("syncing", enabled=not quiet) as on_progress:
-        result = run_sync(store, repo_path, branch=branch, progress=on_progress)
-    _print_sync(result)
+    built = 0
+    with open_store(db) as store:
+        with progress_bar("syncing", enabled=not quiet) as on_progress:
+            result = run_sync(store, repo_path, branch=branch, progress=on_progress)
+        if reports:
+            built = _store_reports(store, result.repo.slug, quiet)
+    _print_sync(result, built)
     if token:
         _sync_github(db, result.repo.slug, repo_path, token, quiet)
+        if reports:  # labels, logins and reviews change the reports: those are built again
+            with open_store(db) as store:
+                _store_reports(store, result.repo.slug, quiet)
+
+
+def _store_reports(store: Store, slug: str, quiet: bool) -> int:
+    from prhub.report.stored import store_new_reports
+
+    with progress_bar("storing reports", enabled=not quiet) as on_progress:
+        return store_new_reports(store, store.repository(slug), progress=on_progress)
 
 
 def _github_token() -> str:
@@ -229,6 +313,7 @@ def _sync_many(
     use_github: bool,
     site_file: Path | None,
     jobs: int | None,
+    reports: bool = True,
 ) -> None:
     """Many repositories at once: one line each as it finishes; failures named, the rest go on."""
     from prhub import fleet
@@ -266,12 +351,17 @@ def _sync_many(
             except PrhubError as exc:
                 failed += 1
                 err_console.print(f"prhub: error: {repo.path}: {exc}", markup=False, soft_wrap=True)
+    if reports:  # then each synced repository's new reports, one repository after another
+        with open_store(db) as store:
+            for outcome in outcomes:
+                if not outcome.error:
+                    _store_reports(store, outcome.slug, quiet=True)
     if failed:
         err_console.print(f"prhub: {failed} of {len(repos)} repositories failed", markup=False)
         sys.exit(1)
 
 
-def _print_sync(result: Any) -> None:
+def _print_sync(result: Any, built: int = 0) -> None:
     """The summary of one repository's sync (a SyncResult, or a fleet Outcome from a worker)."""
     slug = result.repo.slug if hasattr(result, "repo") else result.slug
     path = result.repo.path if hasattr(result, "repo") else result.path
@@ -302,6 +392,7 @@ def _print_sync(result: Any) -> None:
             f"{slug} {result.branch}: {_count(result.new_commits, 'new commit')}, "
             f"{_count(result.new_prs, 'new PR')} in {result.seconds:.1f}s; stored {_count(t['commits'], 'commit')}, "
             f"{_count(t['pull_requests'], 'PR')}, {_count(t['direct_commits'], 'direct push', 'direct pushes')}"
+            + (f"; {_count(built, 'report')} stored" if built else "")
         )
     else:
         click.echo(
@@ -465,21 +556,27 @@ def report(
     from prhub.config import load as load_settings
     from prhub.config import of_repository
     from prhub.report.context import build_context
-    from prhub.report.run import choose_period, render, resolve_repo, write_every
+    from prhub.report.run import choose_period, clone_root, render, resolve_repo, write_every
 
-    with open_store(db) as store:
+    # everything that can be checked without the store is checked first: a bad option creates nothing
+    root = clone_root(repo)
+    if every:
+        if output is None:
+            raise UsageError("--every needs -o DIR: one file per period is written there")
+        if any(v is not None for v in (week_spec, month_spec, since)):
+            raise UsageError("--every writes every period; drop --week/--month/--since")
+    else:
+        choose_period(week_spec, month_spec, since, until, tz if tz is not None else "UTC")
+    with open_store(db) if root is not None else contextlib.closing(read_store(db)) as store:
         with progress_bar("syncing") as on_progress:
             slug, _root = resolve_repo(store, repo, on_progress)
         # --config FILE, else the repository's prhub.toml as the sync (just now, for a clone) kept it
         settings = load_settings(config, None, slug) if config else of_repository(store, slug)
         prepare = None if no_llm else _llm_step(store, settings, llm_url, llm_model, no_llm_cache)
-        zone_name = tz or settings.timezone
+        zone_name = tz if tz is not None else settings.timezone
         language = lang or settings.language
         if every:
-            if output is None:
-                raise UsageError("--every needs -o DIR: one file per period is written there")
-            if week_spec or month_spec or since:
-                raise UsageError("--every writes every period; drop --week/--month/--since")
+            assert output is not None
             count = write_every(store, slug, every, language, settings, fmt, output, zone_name, prepare=prepare)
             click.echo(f"{slug}: wrote {count} {every}ly reports to {output}", err=True)
             return
@@ -489,7 +586,7 @@ def report(
             prepare(ctx)
         text = render(ctx, fmt)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(clean(text), nl=False)  # commit text never drives the terminal
     else:
         try:
             output.write_text(text, encoding="utf-8")
@@ -560,7 +657,17 @@ def _llm_step(
 @DB_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
-def serve(db: str | None, host: str, port: int) -> None:
+@click.option(
+    "--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes sharing the store."
+)
+@click.option(
+    "--base-url",
+    envvar="PRHUB_BASE_URL",
+    default=None,
+    metavar="URL",
+    help="The site's public address (https://host/prefix), for the feed's absolute links [env: PRHUB_BASE_URL].",
+)
+def serve(db: str | None, host: str, port: int, workers: int, base_url: str | None) -> None:
     """Serve every stored report on a website (until Ctrl-C).
 
     \b
@@ -571,20 +678,115 @@ def serve(db: str | None, host: str, port: int) -> None:
       /OWNER/REPO/feed.atom                      Atom feed of the recent weeks
       /api/repos, /api/OWNER/REPO/reports/START-to-END   JSON
 
-    Reports are built on first request and cached until the next sync.
+    A report is an ISO week, a month or a range of at most 31 days. Pages come
+    from memory, else from the reports `prhub sync` stored, else they are built
+    (by a bounded, deduplicated queue; when it is full the answer is 503).
+    The database is read whole at start: a damaged file is an error then.
 
     \b
     Example:
-      prhub serve --db prhub.db --port 8000
+      prhub serve --db prhub.db --port 8000 --workers 4 --base-url https://reports.example.org
     """
     from prhub.web.app import serve as run_server
 
-    path = db or default_db()
+    path = db_target(db)
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url must start with http:// or https://, not {base_url!r}")
 
     def announce(url: str) -> None:
-        err_console.print(f"prhub: serving {describe(path)} on {url} (Ctrl-C to stop)", markup=False)
+        err_console.print(
+            f"prhub: serving on {url} with {_count(workers, 'worker')} from {describe(path)} (Ctrl-C to stop)",
+            markup=False,
+            soft_wrap=True,
+        )
 
-    run_server(path, host, port, announce=announce)
+    run_server(path, host, port, workers=workers, base_url=base_url, announce=announce)
+
+
+@main.command()
+@click.argument("repo")
+@click.option(
+    "--week", "week_spec", default="last", show_default=True, metavar="YYYY-Www|last", help="The week to send."
+)
+@click.option(
+    "--to",
+    "service",
+    required=True,
+    type=click.Choice(["slack", "discord", "feishu", "wecom", "dingtalk"]),
+    help="The chat service whose incoming webhook URL follows.",
+)
+@click.argument("url", required=False, envvar="PRHUB_WEBHOOK_URL")
+@click.option(
+    "--lang", type=click.Choice(["en", "zh"]), default=None, help="Language [default: prhub.toml's, else en]."
+)
+@click.option(
+    "--base-url",
+    envvar="PRHUB_BASE_URL",
+    default=None,
+    metavar="URL",
+    help="Where `prhub serve` or `prhub site` publishes the full report [env: PRHUB_BASE_URL; "
+    "default: link the forge's list of the week's merged PRs].",
+)
+@click.option("--dry-run", is_flag=True, help="Print the message's JSON instead of sending it.")
+@DB_OPTION
+def publish(
+    repo: str,
+    week_spec: str,
+    service: str,
+    url: str | None,
+    lang: str | None,
+    base_url: str | None,
+    dry_run: bool,
+    db: str | None,
+) -> None:
+    """Send a week's report to a chat channel through its incoming webhook.
+
+    REPO is a local clone (synced first) or an owner/name in the store. The
+    message holds the summary, the key changes, the key PRs and a link to the
+    full page, in the service's own Markdown and within its size limit. A
+    refused connection, a timeout, 429 and 5xx answers are retried.
+
+    The webhook URL is a secret: give it as the last argument or in
+    $PRHUB_WEBHOOK_URL (better: it stays out of the shell history). It is
+    never printed or logged.
+
+    \b
+    Examples:
+      prhub publish ~/src/vllm --week last --to feishu "$WEBHOOK_URL"
+      PRHUB_WEBHOOK_URL=... prhub publish vllm-project/vllm --week 2026-W15 --to slack
+    """
+    from prhub import publish as pub
+    from prhub.config import of_repository
+    from prhub.period import last_complete_week
+    from prhub.report.context import build_context
+    from prhub.report.run import choose_period, clone_root, resolve_repo
+    from prhub.web.links import ServedLinks
+
+    if not dry_run and not (url or "").strip():
+        raise UsageError(f"no {service} webhook URL: give it after the options or set PRHUB_WEBHOOK_URL")
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise UsageError(f"--base-url must start with http:// or https://, not {base_url!r}")
+    root = clone_root(repo)
+    last = week_spec.strip().lower() == "last"
+    if not last:
+        choose_period(week_spec, None, None, None, "UTC")  # a malformed week fails before the store opens
+    with open_store(db) if root is not None else contextlib.closing(read_store(db)) as store:
+        slug, _ = resolve_repo(store, repo)
+        settings = of_repository(store, slug)  # the repository's prhub.toml as the sync kept it
+        language = lang or settings.language
+        tz = settings.timezone
+        period = last_complete_week(tz) if last else choose_period(week_spec, None, None, None, tz)
+        ctx = build_context(store, slug, period, language, settings)
+    page = base_url.rstrip("/") + ServedLinks().report(slug, period.slug, language) if base_url else None
+    message = pub.payload(service, pub.digest(ctx, page))
+    if dry_run:
+        click.echo(clean(json.dumps(message, ensure_ascii=False, indent=2)))
+        return
+    backoff = os.environ.get("PRHUB_PUBLISH_BACKOFF", "1")  # seconds before the first retry, doubling
+    if not backoff.replace(".", "", 1).isdigit():
+        raise UsageError(f"PRHUB_PUBLISH_BACKOFF must be a number of seconds, not {backoff!r}")
+    attempts = pub.send(service, (url or "").strip(), message, backoff=float(backoff))
+    click.echo(f"{slug} {period.slug}: sent to {service}" + (f" after {attempts} attempts" if attempts > 1 else ""))
 
 
 @main.command()
@@ -614,7 +816,7 @@ def site(out_dir: Path, db: str | None, lang: str, quiet: bool) -> None:
     from prhub.web.site import export_site
 
     langs = ("en", "zh") if lang == "both" else (lang,)
-    service = ReportService(db or default_db(), cache_size=4)
+    service = ReportService(db_target(db), cache_size=4)
     try:
         with progress_bar("writing reports", enabled=not quiet) as on_progress:
             result = export_site(service, out_dir, langs, progress=on_progress)

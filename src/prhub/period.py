@@ -18,6 +18,10 @@ _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _SLUG = re.compile(r"^(\d{4}-\d{2}-\d{2})-to-(\d{4}-\d{2}-\d{2})$")
 
+# A report reads months of history before its period (trends, core paths) and a
+# little after it; dates near year 1 or 9999 would overflow Python's calendar.
+MIN_YEAR, MAX_YEAR = 1900, 9990
+
 
 def zone(name: str | None) -> ZoneInfo:
     try:
@@ -79,6 +83,15 @@ def _midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=tz)
 
 
+def supported(first: date, last: date) -> bool:
+    return first.year >= MIN_YEAR and last.year <= MAX_YEAR
+
+
+def _check_years(first: date, last: date, what: str) -> None:
+    if not supported(first, last):
+        raise UsageError(f"{what} is outside the years prhub reports on ({MIN_YEAR} to {MAX_YEAR})")
+
+
 def week(spec: str, tz: str = "UTC") -> Period:
     """``2026-W15`` (or ``2026W15``): Monday 00:00 to the next Monday 00:00."""
     found = _WEEK.match(spec.strip())
@@ -89,6 +102,7 @@ def week(spec: str, tz: str = "UTC") -> Period:
         monday = date.fromisocalendar(year, number, 1)
     except ValueError:
         raise UsageError(f"no week {number} in {year}: ISO weeks run from W01 to W52 or W53") from None
+    _check_years(monday, monday, f"week {spec.strip()!r}")
     z = zone(tz)
     return Period(_midnight(monday, z), _midnight(monday + timedelta(days=7), z), "week", tz)
 
@@ -98,6 +112,7 @@ def month(spec: str, tz: str = "UTC") -> Period:
     if not found or not 1 <= int(found[2]) <= 12:
         raise UsageError(f"malformed month {spec!r}: expected YYYY-MM, e.g. 2026-04")
     first = date(int(found[1]), int(found[2]), 1)
+    _check_years(first, first, f"month {spec.strip()!r}")
     after = (first + timedelta(days=32)).replace(day=1)
     z = zone(tz)
     return Period(_midnight(first, z), _midnight(after, z), "month", tz)
@@ -107,10 +122,13 @@ def _moment(text: str, tz: ZoneInfo, what: str) -> tuple[datetime, bool]:
     """A date or datetime; the flag says whether it was a bare date."""
     try:
         if len(text.strip()) == 10:
-            return _midnight(date.fromisoformat(text.strip()), tz), True
+            day = date.fromisoformat(text.strip())
+            _check_years(day, day, f"{what} {text.strip()!r}")
+            return _midnight(day, tz), True
         moment = datetime.fromisoformat(text.strip())
     except ValueError:
         raise UsageError(f"malformed {what} {text!r}: expected a date (2026-04-01) or a datetime") from None
+    _check_years(moment.date(), moment.date(), f"{what} {text.strip()!r}")
     return (moment if moment.tzinfo else moment.replace(tzinfo=tz)), False
 
 
@@ -126,6 +144,7 @@ def between(since: str, until: str | None, tz: str = "UTC", now: datetime | None
             end += timedelta(days=1)
     if end <= start:
         raise UsageError(f"empty period: --until ({until}) is not after --since ({since})")
+    _check_years(start.date(), end.date(), "the period")
     return Period(start, end, "range", tz)
 
 
@@ -148,6 +167,7 @@ def from_slug(slug: str, tz: str = "UTC") -> Period:
         raise UsageError(f"malformed period {slug!r}: not a real date") from None
     if last < first:
         raise UsageError(f"malformed period {slug!r}: ends before it starts")
+    _check_years(first, last, f"period {slug!r}")
     if first.weekday() == 0 and last == first + timedelta(days=6):
         year, number, _ = first.isocalendar()
         return week(f"{year}-W{number:02d}", tz)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -15,8 +15,9 @@ from prhub.analysis import pipeline, recommend
 from prhub.analysis.pipeline import Analyzer, PeriodAnalysis, PrResult
 from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
-from prhub.period import Period, week
+from prhub.period import MAX_YEAR, MIN_YEAR, Period, week
 from prhub.report.phrases import RISK_WHY
+from prhub.report.safetext import clean_tree
 from prhub.store import Repository, Store, queries
 
 SCHEMA_VERSION = 1
@@ -47,7 +48,8 @@ def build_context(
     source = pipeline.StoreSource(store, repo, since, until)
     registry = queries.registered_themes(store, repo.id)
     analysis = pipeline.analyse_period(Analyzer(settings), source, period, lang, registry)
-    queries.register_themes(store, repo.id, analysis.registry_entries())
+    if not getattr(store, "readonly", False):  # a store opened read only keeps its registry as it is
+        queries.register_themes(store, repo.id, analysis.registry_entries())
     return to_context(repo, analysis, settings, lang, now, _synced_at(store, repo))
 
 
@@ -59,8 +61,11 @@ def iter_contexts(
     settings: Settings | None = None,
     tz: str = "UTC",
     now: datetime | None = None,
+    active_only: bool = False,
+    only: Callable[[Period], bool] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Every period of a repository's history, oldest first, from one load of its PRs.
+    """Every period of a repository's history, oldest first, from one load of its PRs
+    (``active_only``: only those with a merged PR; ``only``: those it accepts).
 
     The PRs are analysed once and shared by all periods; the contexts are the
     same as ``build_context`` would give one by one.
@@ -73,9 +78,14 @@ def iter_contexts(
     registry = queries.registered_themes(store, repo.id)
     synced_at = _synced_at(store, repo)
     for period in periods_of(source, kind, tz):
+        if active_only and not source.merged_count(*_span(period)):
+            continue
+        if only is not None and not only(period):
+            continue
         analysis = pipeline.analyse_period(analyzer, source, period, lang, registry)
         entries = analysis.registry_entries()
-        queries.register_themes(store, repo.id, entries)
+        if not getattr(store, "readonly", False):
+            queries.register_themes(store, repo.id, entries)
         for entry in entries:  # as the store now has it: the earliest period's names stay
             known = registry.get(entry.key)
             if known is None or entry.first_start < known.first_start:
@@ -117,8 +127,9 @@ def periods_of(source: pipeline.MemorySource, kind: str, tz: str) -> list[Period
 
     if not source.times:
         return []
-    first = datetime.fromtimestamp(source.times[0], UTC)
-    last = datetime.fromtimestamp(source.times[-1], UTC)
+    # merges dated outside the years a period can name (a broken clock) get no period of their own
+    first = max(datetime.fromtimestamp(source.times[0], UTC), datetime(MIN_YEAR, 1, 8, tzinfo=UTC))
+    last = min(datetime.fromtimestamp(source.times[-1], UTC), datetime(MAX_YEAR, 12, 1, tzinfo=UTC))
     out: list[Period] = []
     if kind == "week":
         year, number, _ = first.isocalendar()
@@ -136,6 +147,10 @@ def periods_of(source: pipeline.MemorySource, kind: str, tz: str) -> list[Period
     else:
         raise UsageError(f"unknown period kind {kind!r}: use week or month")
     return out
+
+
+def _span(period: Period) -> tuple[int, int]:
+    return int(period.start.timestamp()), int(period.end.timestamp())
 
 
 def _check_lang(lang: str) -> None:
@@ -242,6 +257,7 @@ def to_context(
         ],
         "recommendations": recommend.recommendations(results, a.themes, threshold),
     }
+    ctx = clean_tree(ctx)  # commit text may carry terminal controls and bidi overrides: no reader gets them
     _write_prose(ctx)
     return ctx
 

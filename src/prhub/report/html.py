@@ -29,6 +29,7 @@ from markupsafe import Markup
 from prhub.report import charts
 from prhub.report.phrases import HEADINGS, SECTION_KEYS
 from prhub.report.prose import notice_text
+from prhub.report.safetext import clean
 
 UI: dict[str, dict[str, str]] = {
     "en": {
@@ -225,7 +226,8 @@ def environment() -> Environment:
 def render_page(template: str, lang: str, chrome: Chrome | None = None, **values: Any) -> str:
     """Render one of the site's pages (index, repository, error) with the report's look."""
     lang = lang if lang in UI else "en"
-    return environment().get_template(template).render(t=UI[lang], lang=lang, chrome=chrome, **values)
+    # the last guard for text that did not come through a report context (repository names in listings and feeds)
+    return clean(environment().get_template(template).render(t=UI[lang], lang=lang, chrome=chrome, **values))
 
 
 def count(n: int, key: str, lang: str) -> str:

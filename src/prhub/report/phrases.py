@@ -997,3 +997,22 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
         "pair": ["{revert}（回滚了 {reverted}）"],
     },
 }
+
+
+# `prhub publish`: the words of a chat message around the report's own sections
+PUBLISH: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "{repo} · {period}",
+        "full_report": "Full report",
+        "merged_prs": "merged PRs on the forge",
+        "importance": "importance",
+        "more": "…and {n} more in the full report",
+    },
+    "zh": {
+        "title": "{repo} · {period}",
+        "full_report": "完整报告",
+        "merged_prs": "在代码托管平台查看已合并 PR",
+        "importance": "重要度",
+        "more": "……另有 {n} 项，见完整报告",
+    },
+}

@@ -63,18 +63,34 @@ def settings_of_target(target: str, config: Path | None, db: str | Path) -> tupl
     return target, settings.default_settings(target)
 
 
+def clone_root(repo: str) -> Path | None:
+    """The local clone ``repo`` names, or None for an ``owner/name``."""
+    if not repo.strip():
+        raise UsageError("the repository is empty: give a local clone or an owner/name")
+    path = Path(repo).expanduser()
+    return path if path.is_dir() else None
+
+
 def choose_period(week: str | None, month: str | None, since: str | None, until: str | None, tz: str) -> Period:
-    """--week, --month or --since/--until (one of them); default: the last complete ISO week."""
-    given = [name for name, value in (("--week", week), ("--month", month), ("--since", since)) if value]
+    """--week, --month or --since/--until (one of them); default: the last complete ISO week.
+
+    An option given with an empty value (``--week ""``, often an unset shell
+    variable) is an error, not a request for the default.
+    """
+    options = (("--week", week), ("--month", month), ("--since", since), ("--until", until), ("--tz", tz))
+    for name, value in options:
+        if value is not None and not value.strip():
+            raise UsageError(f"{name} is empty: give a value or leave the option out")
+    given = [name for name, value in options[:3] if value is not None]
     if len(given) > 1:
         raise UsageError(f"use only one of {', '.join(given)}")
-    if until and not since:
+    if until is not None and since is None:
         raise UsageError("--until needs --since")
-    if week:
+    if week is not None:
         return periods.week(week, tz)
-    if month:
+    if month is not None:
         return periods.month(month, tz)
-    if since:
+    if since is not None:
         return periods.between(since, until, tz)
     return periods.last_complete_week(tz)
 
@@ -110,7 +126,8 @@ def write_every(
         raise UsageError(f"-o {out_dir}: not a directory (--every writes one file per period)")
     out_dir.mkdir(parents=True, exist_ok=True)
     count = 0
-    for ctx in iter_contexts(store, slug, kind=kind, lang=lang, settings=settings, tz=tz):
+    # only periods with a merged PR, as the site: a history with one commit in 1970 and one in 2099 is two files
+    for ctx in iter_contexts(store, slug, kind=kind, lang=lang, settings=settings, tz=tz, active_only=True):
         if prepare is not None:
             prepare(ctx)  # e.g. the LLM writer
         (out_dir / f"{ctx['period']['slug']}.{fmt}").write_text(render(ctx, fmt), encoding="utf-8")

@@ -317,10 +317,28 @@ class GitRepo:
         if top is None and self._run("rev-parse", "--is-bare-repository", check=False) == "true":
             top = self._run("rev-parse", "--absolute-git-dir")  # a bare mirror, as a cron job keeps
         if top is None:
-            raise GitError(f"{self.path}: not a git repository")
+            raise GitError(f"{self.path}: {self._refusal()}")
         self.path = Path(top)
         if self._run("rev-parse", "--is-shallow-repository") == "true":
             raise GitError(f"{self.path}: shallow clone; run `git fetch --unshallow` so the whole history can be read")
+
+    def _refusal(self) -> str:
+        """Why git will not read the directory: usually not a repository, but git may refuse one
+        owned by another user ("dubious ownership"), which must be said as such."""
+        proc = subprocess.run(
+            ["git", "rev-parse", "--git-dir"],
+            cwd=self.path,
+            env=self._env,
+            capture_output=True,
+            stdin=subprocess.DEVNULL,
+        )
+        text = proc.stderr.decode("utf-8", "replace")
+        if "dubious ownership" in text:
+            return (
+                "git refuses to read it: dubious ownership (the repository belongs to another user); "
+                f"if you trust it, run `git config --global --add safe.directory {Path(self.path).resolve()}`"
+            )
+        return "not a git repository"
 
     def _run(self, *args: str, check: bool = True) -> str | None:
         proc = subprocess.run(

@@ -311,6 +311,23 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX llm_cache_scope ON llm_cache (scope, lang, created_at);
         """,
     ),
+    (
+        # built reports, so the website serves pages from storage instead of analysing per request;
+        # inputs fingerprints the data and settings a report was built from (a changed one is rebuilt)
+        "0009_stored_reports",
+        """
+        CREATE TABLE stored_reports (
+            repo_id INTEGER NOT NULL,
+            period TEXT NOT NULL,               -- 2026-04-06-to-2026-04-12
+            tz TEXT NOT NULL,
+            lang TEXT NOT NULL,
+            inputs TEXT NOT NULL,
+            context BLOB NOT NULL,              -- the report context as gzip-compressed JSON
+            built_at BIGINT NOT NULL,
+            PRIMARY KEY (repo_id, period, tz, lang)
+        );
+        """,
+    ),
 ]
 
 

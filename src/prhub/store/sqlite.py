@@ -40,9 +40,13 @@ class SqliteStore(BaseStore):
     backend = "sqlite"
     errors = (sqlite3.Error,)
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+    def __init__(self, path: str | os.PathLike[str], readonly: bool = False) -> None:
         self.path = Path(path).expanduser()
         self.url = str(self.path)
+        self.readonly = readonly
+        if readonly:
+            self.db = _open_readonly(self.path)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(
@@ -127,8 +131,38 @@ class _Transaction:
             self.db.execute("ROLLBACK")
 
 
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """An existing database, read only: it may sit in a directory nobody may write (a shared, mounted store).
+
+    A WAL database wants to create its -shm file even to read; where that is
+    impossible, it is read as immutable (nothing can write there either).
+    """
+    if not path.is_file():
+        raise StoreError(f"no database at {path}; run `prhub sync <clone> --db {path}` first")
+    uri = path.resolve().as_uri()
+    try:
+        for mode in ("mode=ro", "immutable=1"):
+            db = sqlite3.connect(f"{uri}?{mode}", uri=True, isolation_level=None, check_same_thread=False)
+            try:
+                db.execute("PRAGMA busy_timeout=10000")
+                done = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
+                break
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if mode == "immutable=1" or "readonly" not in str(exc) and "unable to open" not in str(exc):
+                    raise
+    except sqlite3.Error as exc:
+        raise StoreError(f"cannot open database {path}: {_reason(exc)}") from None
+    if any(name not in done for name, _ in MIGRATIONS):
+        db.close()
+        raise StoreError(f"database {path} was written by an older prhub: run `prhub sync` on it once to upgrade it")
+    return db
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
+    if "no such table" in text:
+        return "not a prhub database"
     if isinstance(exc, sqlite3.OperationalError) and "unable to open" in text:
         return "unable to open the file (is the directory writable?)"
     return text

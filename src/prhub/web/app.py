@@ -13,13 +13,13 @@ malformed periods and odd paths are 404 pages, never a traceback.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -29,10 +29,10 @@ from prhub.errors import NotFoundError, PrhubError, UsageError
 from prhub.period import Period, from_slug
 from prhub.report.context import forge_url
 from prhub.report.html import content_security_policy
-from prhub.store import Repository
+from prhub.store import Repository, is_postgres, sqlite_path
 from prhub.web import pages
 from prhub.web.links import LANGS, ServedLinks
-from prhub.web.reports import CachedReport, ContextBuilder, ReportService
+from prhub.web.reports import BusyError, CachedReport, ContextBuilder, ReportService
 
 log = logging.getLogger("prhub.web")
 Scope = MutableMapping[str, Any]
@@ -82,9 +82,24 @@ def _suspicious(scope: Scope) -> bool:
     return any(seg in (".", "..") for seg in segments) or "\x00" in scope["path"]
 
 
-def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size: int = 128) -> SecurityHeaders:
-    service = ReportService(db_path, build=build, cache_size=cache_size)
+def create_app(
+    db_path: str | Path,
+    *,
+    build: ContextBuilder | None = None,
+    cache_size: int = 128,
+    base_url: str | None = None,
+) -> SecurityHeaders:
+    """The website over one store. ``base_url`` (e.g. https://reports.example.org) makes the feed's
+    links absolute; without it they are root-relative. The request's Host header is never used.
+    """
     links = ServedLinks()
+    service = ReportService(
+        db_path,
+        build=build,
+        cache_size=cache_size,
+        render_pages=lambda ctx: {"served": pages.report_page(ctx, links, LANGS)},
+    )
+    base = (base_url or "").rstrip("/")
 
     def lang_of(request: Request) -> str:
         lang = request.query_params.get("lang", "en")
@@ -108,9 +123,7 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
         repo = repository(request)
         period: Period = from_slug(request.path_params["period"])
         lang = lang_of(request)
-        entry = service.cached(repo, period, lang)
-        if entry is None:  # building takes a while: off the event loop
-            entry = await run_in_threadpool(service.report, repo, period, lang)
+        entry = await service.report_async(repo, period, lang)
         return entry, lang
 
     async def home(request: Request) -> Response:
@@ -126,7 +139,9 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
         entry, lang = await report_for(request)
         if request.headers.get("if-none-match") == entry.etag:
             return Response(status_code=304, headers={"etag": entry.etag})
-        raw, packed = entry.page("served", lambda: pages.report_page(entry.context, links, LANGS))
+        raw, packed = entry.page(
+            "served", lambda: pages.report_page(entry.context, links, LANGS)
+        )  # made by the builder
         gz = "gzip" in request.headers.get("accept-encoding", "")
         headers = {"etag": entry.etag, "vary": "Accept-Encoding", "cache-control": "no-cache"}
         if gz:
@@ -149,7 +164,6 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
             hit = service.cached(repo, w.period, "en")
             if hit is not None:
                 contexts[w.slug] = hit.context
-        base = str(request.base_url).rstrip("/")
         body = pages.feed(repo.slug, weeks, links, self_href=links.feed(repo.slug), base=base, contexts=contexts)
         return Response(body, media_type="application/atom+xml; charset=utf-8")
 
@@ -162,8 +176,13 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
     async def on_prhub_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, NotFoundError | UsageError):
             return error_response(request, 404, str(exc))
+        if isinstance(exc, BusyError):
+            response = error_response(request, 503, str(exc))
+            response.headers["retry-after"] = "5"
+            return response
+        # the detail (a database path, a file name) is for the log only, never the page
         log.warning("prhub error on %s: %s", request.url.path, exc)
-        return error_response(request, 500, str(exc))
+        return error_response(request, 500, "internal error")
 
     async def on_http_error(request: Request, exc: Exception) -> Response:
         status = exc.status_code if isinstance(exc, HTTPException) else 500
@@ -187,6 +206,7 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
         Route(REFUSED_PATH, refused),
         Route("/api/repos", api_repos),
         Route("/api/{owner}/{repo}/reports/{period}", api_report),
+        Route("/api/{rest:path}", refused),  # any other API path: a JSON 404, not a redirect to an HTML page
         Route("/{owner}/{repo}/", repo_index),
         Route("/{owner}/{repo}/feed.atom", atom),
         Route("/{owner}/{repo}/reports/{period}", report),
@@ -200,13 +220,37 @@ def create_app(db_path: Path, *, build: ContextBuilder | None = None, cache_size
     return SecurityHeaders(app)
 
 
+def check_database(db_path: str | Path) -> None:
+    """Opens and reads the whole database once: fails here, with one clear error, on an unusable one."""
+    service = ReportService(db_path)
+    try:
+        service.check()
+    finally:
+        service.close()
+
+
+def app_from_environment() -> SecurityHeaders:
+    """The app each server worker process builds (``prhub serve --workers N``): settings come by environment."""
+    base = os.environ.get("PRHUB_SERVE_BASE_URL") or None
+    return create_app(os.environ["PRHUB_SERVE_DB"], base_url=base)
+
+
 def serve(
-    db_path: Path, host: str, port: int, *, log_level: str = "info", announce: Callable[[str], None] | None = None
+    db_path: str | Path,
+    host: str,
+    port: int,
+    *,
+    workers: int = 1,
+    base_url: str | None = None,
+    log_level: str = "info",
+    announce: Callable[[str], None] | None = None,
 ) -> None:
     """Run the website with uvicorn until interrupted.
 
-    The socket is bound here first, so a taken port or a bad address is one
-    clear error before anything starts.
+    The socket is bound here and the database read whole, so a taken port, a bad
+    address or a damaged database is one clear error before anything starts. With
+    several workers, each process has its own memory cache; all of them share the
+    store, its built reports included.
     """
     import socket
 
@@ -219,7 +263,24 @@ def serve(
         sock.bind((host, port))
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    try:
+        check_database(db_path)
+    except BaseException:
+        sock.close()
+        raise
     if announce:
         announce(f"http://{host}:{sock.getsockname()[1]}/")
-    config = uvicorn.Config(create_app(db_path), log_level=log_level, access_log=False)
-    uvicorn.Server(config).run(sockets=[sock])
+    if workers <= 1:
+        config = uvicorn.Config(create_app(db_path, base_url=base_url), log_level=log_level, access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    os.environ["PRHUB_SERVE_DB"] = str(db_path) if is_postgres(db_path) else str(sqlite_path(db_path).resolve())
+    os.environ["PRHUB_SERVE_BASE_URL"] = base_url or ""
+    config = uvicorn.Config(
+        "prhub.web.app:app_from_environment", factory=True, workers=workers, log_level=log_level, access_log=False
+    )
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    Multiprocess(config, sockets=[sock]).run()

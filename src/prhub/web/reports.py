@@ -8,28 +8,37 @@ sync makes the next request build afresh.
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import hashlib
 import itertools
 import json
+import logging
+import sqlite3
 import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+
 from prhub.analysis.pipeline import Analyzer
 from prhub.config import Settings, of_repository
-from prhub.errors import NotFoundError
-from prhub.period import Period, from_slug, week
+from prhub.errors import NotFoundError, PrhubError, StoreError
+from prhub.period import Period, from_slug, supported, week
+from prhub.report import stored
 from prhub.report.context import build_context, forge_url
 from prhub.store import Repository, Store, is_postgres, open_store, sqlite_path
+from prhub.store import reports as stored_rows
 
 ContextBuilder = Callable[[Store, str, Period, str], dict[str, Any]]
-MAX_PERIOD_DAYS = 400  # longer ranges are not reports anyone browses; refuse them cheaply
+MAX_RANGE_DAYS = 31  # a URL's free range may span at most this many days (weeks and months always may)
+log = logging.getLogger("prhub.web")
 
 
 def default_builder(store: Store, slug: str, period: Period, lang: str) -> dict[str, Any]:
@@ -68,50 +77,122 @@ class WeekSummary:
 
 @dataclass(slots=True)
 class CachedReport:
-    """One built context and the bytes served from it, made once and shared by every request."""
+    """One report's bytes, made once and shared by every request: its JSON and its rendered pages.
+
+    The context itself is not kept (it is several times the size of its JSON);
+    the few readers that need it (the feed, the static site) parse the JSON.
+    """
 
     key: str
-    context: dict[str, Any]
     etag: str
     json_bytes: bytes
     pages: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # variant -> (raw, gzip)
 
+    @property
+    def context(self) -> dict[str, Any]:
+        return dict(json.loads(self.json_bytes))
+
+    @property
+    def size(self) -> int:
+        return len(self.json_bytes) + sum(len(raw) + len(packed) for raw, packed in self.pages.values())
+
     def page(self, variant: str, render: Callable[[], str]) -> tuple[bytes, bytes]:
         found = self.pages.get(variant)
         if found is None:
-            raw = render().encode("utf-8")
-            found = self.pages[variant] = (raw, gzip.compress(raw, compresslevel=6))
+            found = self.pages[variant] = _packed(render())
         return found
 
 
-class ReportService:
-    """Thread-safe: each thread reads through its own SQLite connection."""
+def _packed(html: str) -> tuple[bytes, bytes]:
+    raw = html.encode("utf-8")
+    return raw, gzip.compress(raw, compresslevel=6)
 
-    def __init__(self, db_path: str | Path, build: ContextBuilder | None = None, cache_size: int = 128) -> None:
+
+class BusyError(PrhubError):
+    """Too many reports are waiting to be built: the request is refused now rather than queued without end."""
+
+
+PageRenderer = Callable[[dict[str, Any]], dict[str, str]]  # context -> {variant: html}, made off the event loop
+
+
+class ReportService:
+    """Reports for the website, bounded at every step.
+
+    * A URL names an ISO week, a month or a range of at most ``MAX_RANGE_DAYS``
+      days; anything else is refused before any work.
+    * In memory: at most ``cache_size`` reports and ``cache_bytes`` bytes, least recently used first out.
+    * Behind it, the store's built reports (``prhub sync`` writes them; a build here adds one).
+    * A report found in neither is built by one of ``builders`` threads; requests for
+      the same report share one build, and past ``queue_limit`` waiting builds a
+      request is answered "busy" instead of queued.
+
+    Thread-safe: each thread reads through its own store connection.
+    """
+
+    def __init__(
+        self,
+        db_path: str | Path,
+        build: ContextBuilder | None = None,
+        cache_size: int = 128,
+        *,
+        cache_bytes: int = 256 * 2**20,
+        builders: int = 2,
+        queue_limit: int = 64,
+        render_pages: PageRenderer | None = None,
+    ) -> None:
         if not is_postgres(db_path) and not sqlite_path(db_path).is_file():
             raise NotFoundError(f"no database at {db_path}; run `prhub sync <clone> --db {db_path}` first")
         self.db_path = str(db_path) if is_postgres(db_path) else sqlite_path(db_path)
         self.build = build or default_builder
         self.cache_size = cache_size
+        self.cache_bytes = cache_bytes
+        self.queue_limit = queue_limit
+        self.render_pages = render_pages
         self._local = threading.local()
         self._cache: OrderedDict[str, CachedReport] = OrderedDict()
+        self._cached_bytes = 0
         self._lock = threading.Lock()
-        self._building: dict[str, threading.Lock] = {}
+        self._pending: dict[str, Future[CachedReport]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=builders, thread_name_prefix="prhub-build")
         self._stores: list[Store] = []
         self._listing_rules: dict[str, tuple[str, _ListingRules]] = {}  # slug -> (settings state, its rules)
         self._weeks: dict[str, tuple[str, list[WeekSummary]]] = {}  # slug -> (sync state, weeks)
+        self.readonly = False
+        try:  # writable when it can be (built reports are stored), else read only
+            first = self._open()
+        except StoreError:
+            if is_postgres(self.db_path):
+                raise
+            self.readonly = True
+            first = self._open()
+        self._local.store = first
+        self._stores.append(first)
+
+    def _open(self) -> Store:
+        if isinstance(self.db_path, Path):
+            from prhub.store.sqlite import SqliteStore
+
+            return SqliteStore(self.db_path, readonly=self.readonly)
+        return open_store(self.db_path)
 
     # -- connections ------------------------------------------------------------------------------
     @property
     def store(self) -> Store:
         found: Store | None = getattr(self._local, "store", None)
         if found is None:
-            found = self._local.store = open_store(self.db_path)
+            found = self._local.store = self._open()
             with self._lock:
                 self._stores.append(found)
         return found
 
+    def check(self) -> None:
+        """Reads every page of the database once: a damaged file is found at start, not by a visitor."""
+        problem = stored_rows.integrity_problem(self.store)
+        if problem:
+            raise StoreError(f"the database is damaged: {problem}")
+
     def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
         with self._lock:
             for store in self._stores:
                 store.close()
@@ -129,7 +210,7 @@ class ReportService:
                 url=forge_url(remote),  # as the report's header links it
                 prs=prs,
                 weeks=weeks,
-                latest_week=_week_of(datetime.fromtimestamp(last, UTC).date()).slug if last else None,
+                latest_week=_week_of(_utc(last).date()).slug if last and _reportable(_utc(last).date()) else None,
             )
             for slug, remote, prs, last, weeks in rows
         ]
@@ -151,6 +232,8 @@ class ReportService:
         weeks: list[WeekSummary] = []
         for monday, group in itertools.groupby(rows, key=lambda row: row[0]):
             prs = list(group)
+            if not _reportable(monday):  # a merge dated by a broken clock (year 1, 9999): no page names it
+                continue
             authors = {name for _, _, name, email, _, _ in prs if not rules.analyzer.is_bot(name, email)}
             reverts = sum(1 for _, title, *_, reverts_pr, _ in prs if rules.is_revert(title, reverts_pr))
             last = max(merged_at for *_, merged_at in prs)
@@ -180,40 +263,98 @@ class ReportService:
         """A report's cache key: the data state is in it, so a sync makes every older entry unreachable."""
         return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}|{self.settings_state(repo)}"
 
-    def report(self, repo: Repository, period: Period, lang: str) -> CachedReport:
-        if period.end - period.start > timedelta(days=MAX_PERIOD_DAYS):
-            raise NotFoundError(f"period {period.slug} is longer than {MAX_PERIOD_DAYS} days")
+    def settings_for(self, repo: Repository) -> Settings:
+        """The settings the builder uses for ``repo`` (a stored report built with others is rebuilt)."""
+        return of_repository(self.store, repo.slug)
+
+    @staticmethod
+    def check_period(period: Period) -> None:
+        if period.kind == "range" and period.end - period.start > timedelta(days=MAX_RANGE_DAYS):
+            raise NotFoundError(
+                f"period {period.slug} is not a report: a report covers an ISO week, a month "
+                f"or at most {MAX_RANGE_DAYS} days"
+            )
+
+    def cached(self, repo: Repository, period: Period, lang: str) -> CachedReport | None:
+        """The report when it is in memory for the current data, without any other work."""
         key = self._key(repo, period, lang)
         with self._lock:
             hit = self._cache.get(key)
             if hit is not None:
                 self._cache.move_to_end(key)
-                return hit
-            building = self._building.setdefault(key, threading.Lock())
-        with building:  # one build per key, however many requests wait for it
-            with self._lock:
-                hit = self._cache.get(key)
-            if hit is not None:
-                return hit
-            context = self.build(self.store, repo.slug, period, lang)
-            entry = CachedReport(
-                key=key,
-                context=context,
-                etag='"' + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32] + '"',
-                json_bytes=json.dumps(context, ensure_ascii=False, indent=2).encode("utf-8"),
-            )
-            with self._lock:
-                self._cache[key] = entry
-                self._building.pop(key, None)
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
-        return entry
+            return hit
 
-    def cached(self, repo: Repository, period: Period, lang: str) -> CachedReport | None:
-        """The report when it is already built for the current data, without building it."""
+    def report(self, repo: Repository, period: Period, lang: str) -> CachedReport:
+        """Memory, else the store, else built here and now (for batch callers such as ``prhub site``)."""
+        self.check_period(period)
+        return self.cached(repo, period, lang) or self.stored(repo, period, lang) or self._build(repo, period, lang)
+
+    async def report_async(self, repo: Repository, period: Period, lang: str) -> CachedReport:
+        """As ``report``, for the event loop: a build waits in the bounded, deduplicated queue."""
+        self.check_period(period)
+        hit = self.cached(repo, period, lang) or await run_in_threadpool(self.stored, repo, period, lang)
+        if hit is not None:
+            return hit
+        return await asyncio.wrap_future(self.enqueue(repo, period, lang))
+
+    def enqueue(self, repo: Repository, period: Period, lang: str) -> Future[CachedReport]:
         key = self._key(repo, period, lang)
         with self._lock:
-            return self._cache.get(key)
+            waiting = self._pending.get(key)
+            if waiting is not None:
+                return waiting
+            if len(self._pending) >= self.queue_limit:
+                raise BusyError("too many reports are being built; try again in a few seconds")
+            future = self._pending[key] = self._pool.submit(self._build, repo, period, lang)
+        future.add_done_callback(lambda _: self._forget(key))
+        return future
+
+    def _forget(self, key: str) -> None:
+        with self._lock:
+            self._pending.pop(key, None)
+
+    def stored(self, repo: Repository, period: Period, lang: str) -> CachedReport | None:
+        inputs = stored.inputs_of(self.store, repo, period, self.settings_for(repo))
+        data = stored.load(self.store, repo, period, lang, inputs)
+        return None if data is None else self._remember(repo, period, lang, data)
+
+    def _build(self, repo: Repository, period: Period, lang: str) -> CachedReport:
+        hit = self.cached(repo, period, lang)
+        if hit is not None:
+            return hit
+        inputs = stored.inputs_of(self.store, repo, period, self.settings_for(repo))
+        context = self.build(self.store, repo.slug, period, lang)
+        data = stored.json_bytes(context)
+        if not self.readonly:
+            try:
+                stored.save(self.store, repo, period, lang, inputs, data)
+            except (StoreError, sqlite3.Error) as exc:  # the page is still served; the next request builds again
+                log.warning("could not store the report %s %s: %s", repo.slug, period.slug, exc)
+        return self._remember(repo, period, lang, data, context)
+
+    def _remember(
+        self, repo: Repository, period: Period, lang: str, data: bytes, context: dict[str, Any] | None = None
+    ) -> CachedReport:
+        key = self._key(repo, period, lang)
+        entry = CachedReport(key, '"' + hashlib.sha256(data).hexdigest()[:32] + '"', data)
+        if self.render_pages is not None:
+            for variant, html in self.render_pages(context or entry.context).items():
+                entry.pages[variant] = _packed(html)
+        with self._lock:
+            old = self._cache.pop(key, None)
+            if old is not None:
+                self._cached_bytes -= old.size
+            self._cache[key] = entry
+            self._cached_bytes += entry.size
+            while self._cache and (len(self._cache) > self.cache_size or self._cached_bytes > self.cache_bytes):
+                _, gone = self._cache.popitem(last=False)
+                self._cached_bytes -= gone.size
+        return entry
+
+    def memory(self) -> tuple[int, int]:
+        """(reports, bytes) held in memory now."""
+        with self._lock:
+            return len(self._cache), self._cached_bytes
 
 
 class _ListingRules:
@@ -227,6 +368,15 @@ class _ListingRules:
             return False
         found = self.analyzer.risk_rules.assess(title, [], frozenset(), [], reverts_pr)
         return any(risk.tag == "revert" for risk in found)
+
+
+def _reportable(day: date | int | None) -> bool:
+    """Whether a page may name the week of ``day`` (a date, or a week number as ``prs_by_week`` gives)."""
+    try:
+        found = _monday(day) if isinstance(day, int) else day
+        return found is not None and supported(found, found + timedelta(days=6))
+    except (OverflowError, ValueError):
+        return False
 
 
 def _week_of(day: date) -> Period:
