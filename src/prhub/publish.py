@@ -130,7 +130,8 @@ def _md_link(item: Item, esc: Callable[[str], str] = _md) -> str:
 def _lines(d: Digest, n_changes: int, n_prs: int, summary: str, bullet: str = "-") -> tuple[str, str, str]:
     changes = "\n".join(f"{bullet} {_md(c.text)}" for c in d.changes[:n_changes])
     prs = "\n".join(f"{bullet} {_md_link(p)}" for p in d.prs[:n_prs])
-    return _md(summary) if summary else "", changes, prs
+    # the summary is already Markdown: the report's prose escapes what it quotes
+    return " ".join(summary.split()), changes, prs
 
 
 def markdown_text(d: Digest, n_changes: int, n_prs: int, summary: str, *, heading: str = "**{}**") -> str:
