@@ -86,7 +86,9 @@ def open_store(db: str | None) -> Iterator[Store]:
 
 
 def read_store(db: str | None) -> Store:
-    """An existing store; a SQLite file is opened read only: reading needs no write access to it or its directory."""
+    """An existing store, never created here: writable when it can be (the LLM cache and the theme
+    registry write to it), else a SQLite file read only (a directory the user may not write)."""
+    from prhub.errors import StoreError
     from prhub.store import is_postgres, sqlite_path
     from prhub.store import open_store as open_db
 
@@ -95,7 +97,13 @@ def read_store(db: str | None) -> Store:
         return open_db(target)
     from prhub.store.sqlite import SqliteStore
 
-    return SqliteStore(sqlite_path(target), readonly=True)
+    path = sqlite_path(target)
+    if not path.is_file():
+        return SqliteStore(path, readonly=True)  # "no database at ...": nothing is created
+    try:
+        return SqliteStore(path)
+    except StoreError:
+        return SqliteStore(path, readonly=True)
 
 
 def _remove_created(path: Path, created: list[Path]) -> None:

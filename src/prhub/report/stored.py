@@ -19,6 +19,7 @@ from typing import Any
 from prhub import __version__
 from prhub.analysis import pipeline
 from prhub.config import Settings, of_repository
+from prhub.llm import apply_stored
 from prhub.period import Period
 from prhub.report.context import SCHEMA_VERSION, iter_contexts, notices
 from prhub.store import Repository, Store
@@ -38,6 +39,7 @@ def inputs_of(store: Store, repo: Repository, period: Period, settings: Settings
     notices (a period still open, or beyond the last sync, reads differently once that changes)."""
     since, until = pipeline.span_needed(period, settings)
     data = rows.data_fingerprint(store, repo.id, since, until)
+    data += "|" + rows.llm_fingerprint(store, f"{repo.slug}|{period.slug}")  # sections a model wrote
     synced = store.synced_at(repo.id)
     found = notices(period, datetime.now(UTC), datetime.fromtimestamp(synced, UTC) if synced is not None else None)
     said = json.dumps(found, sort_keys=True, separators=(",", ":"))
@@ -92,6 +94,7 @@ def store_new_reports(
 
         batch: list[tuple[str, bytes]] = []
         for ctx in iter_contexts(store, repo.slug, "week", lang, settings, tz, active_only=True, only=stale):
+            apply_stored(store, ctx)  # what a model wrote for this report, as the website shows it
             batch.append((ctx["period"]["slug"], json_bytes(ctx)))
             if len(batch) >= 20:
                 written += _write(store, repo, tz, lang, batch, wanted)

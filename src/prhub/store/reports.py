@@ -41,6 +41,14 @@ def data_fingerprint(store: Store, repo_id: int, since: int, until: int) -> str:
     return f"{prs[0]}:{prs[1]}:{prs[2]}:{direct[0]}:{direct[1]}:{github[0]}:{github[1]}"
 
 
+def llm_fingerprint(store: Store, scope: str) -> str:
+    """Changes when a model writes (part of) the report of ``scope`` (owner/name|period slug)."""
+    row = store.execute(
+        "SELECT count(*), coalesce(max(created_at), 0) FROM llm_cache WHERE scope = ?", (scope,)
+    ).fetchone()
+    return f"{row[0]}:{row[1]}"
+
+
 def load_report(store: Store, repo_id: int, period: str, tz: str, lang: str) -> StoredReport | None:
     row = store.execute(
         "SELECT inputs, context, built_at FROM stored_reports WHERE repo_id = ? AND period = ? AND tz = ? AND lang = ?",
