@@ -18,6 +18,10 @@ import pytest
 
 from conftest import run_prhub
 from gitrepo import ALICE, BOB, EPOCH, FORGE, ScriptedRepo, Who
+from prhub.analysis import vocab
+from prhub.analysis.labels import parse_title
+from prhub.analysis.pipeline import Analyzer
+from prhub.config import default_settings
 
 RENOVATE = Who("renovate[bot]", "29139614+renovate[bot]@users.noreply.github.com")
 DEPENDABOT = Who("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
@@ -131,3 +135,44 @@ def test_other_changes_say_what_they_hold(scripted: tuple[ScriptedRepo, Path]) -
     other = ctx["other_theme"]
     if other is not None:
         assert sum(k["count"] for k in other["kinds"]) == other["count"] == len(other["prs"])
+
+
+@pytest.mark.parametrize(
+    ("title", "author", "expected"),
+    [
+        ("Update Rust crate clap to v4.6.5", "renovate[bot]", True),
+        ("Update dependency prek to v0.4.12", "", True),
+        ("Update taiki-e/install-action action to v2.85.8", "", True),
+        ("Update NPM Development dependencies", "", True),
+        ("Bump lodash from 4.17.20 to 4.17.21", "", True),
+        ("chore(deps): update typescript-eslint monorepo to v8.66.0", "", True),
+        ("fix(deps): update module github.com/klauspost/compress to v1.19.2", "", True),
+        ("build(deps): bump golang.org/x/net from 0.1.0 to 0.2.0", "", True),
+        ("[pre-commit.ci] pre-commit autoupdate", "pre-commit-ci[bot]", True),
+        ("Update the parser to handle raw strings", "", False),
+        ("[ty] Support Annotated inside type[...]", "", False),
+        ("Bump 0.16.3", "", False),  # a release, not a dependency
+    ],
+)
+def test_dependency_updates_are_recognised(title: str, author: str, expected: bool) -> None:
+    assert vocab.is_dependency_update(title, author) is expected
+
+
+@pytest.mark.parametrize(
+    ("title", "topics"),
+    [
+        ("[ty] Fix signature help at end of file", ["ty"]),
+        ("[`pylint`] Allow `continue` in `finally`", ["pylint"]),
+        ("[Bugfix][ROCm] Fix the AITER path", ["ROCm"]),  # [Bugfix] is a kind
+        ("fix(ssr): rewrite computed key", ["ssr"]),
+        ("fix(discovery/aws): MSK optional fields", ["discovery/aws", "discovery"]),
+        ("promql/parser: reject offset expressions", ["promql/parser", "promql"]),
+        ("rt: yield when the budget is spent", ["rt"]),
+        ("internal: Simplify CompletionContext", []),  # a kind of change, not an area
+        ("docs: clarify the proxy option", []),
+        ("Enable PGO for Linux release builds", []),
+    ],
+)
+def test_title_tags_and_scopes_that_name_an_area(title: str, topics: list[str]) -> None:
+    analyzer = Analyzer(default_settings())
+    assert [form for _, form in vocab.title_topics(title, parse_title(title), analyzer.is_kind_tag)] == topics
