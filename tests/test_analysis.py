@@ -116,8 +116,14 @@ def test_module_inference_is_depth_aware() -> None:
 
 
 # -- risks ------------------------------------------------------------------------------
-def tags(title: str, files: list[PrFile], core: frozenset[str] = frozenset(), reverts: int | None = None) -> dict:
-    return {r.tag: r for r in RiskRules(SETTINGS).assess(title, files, core, [], reverts)}
+def tags(
+    title: str,
+    files: list[PrFile],
+    core: frozenset[str] = frozenset(),
+    reverts: int | None = None,
+    diff_facts: list[tuple[str, str, str]] | None = None,
+) -> dict:
+    return {r.tag: r for r in RiskRules(SETTINGS).assess(title, files, core, [], reverts, "en", diff_facts or [])}
 
 
 def test_each_risk_rule_with_evidence() -> None:
@@ -128,7 +134,11 @@ def test_each_risk_rule_with_evidence() -> None:
     untested = tags("x", [f("vllm/a.py", 60, 10)])
     assert "missing-tests" in untested and "70 source lines" in untested["missing-tests"].evidence
     assert "missing-tests" not in tags("x", [f("vllm/a.py", 60, 10), f("tests/test_a.py")])
-    assert tags("x", [f("requirements/common.txt")])["dependency"].files == ("requirements/common.txt",)
+    manifest = [("dependency", "requirements/common.txt", "pip torch")]
+    assert tags("x", [f("requirements/common.txt")], diff_facts=manifest)["dependency"].files == (
+        "requirements/common.txt",
+    )
+    assert "dependency" not in tags("Bump torch", [f("requirements/common.txt")])  # the diff says, not the title
     assert "platform" in tags("x", [f("vllm/platforms/rocm.py")])
     assert "ROCm" in tags("[ROCm] Fix x", [f("vllm/a.py")])["platform"].evidence
     assert "platform" not in tags("x", [f("vllm/v1/engine/output_processor.py")])  # "tpu" inside "output"
@@ -197,25 +207,40 @@ def test_revert_recommendation_pairs_each_revert_with_what_it_undid() -> None:
 # -- importance -------------------------------------------------------------------------
 def test_importance_components_and_bounds() -> None:
     w = SETTINGS["importance"]
-    small_doc = importance.score([f("docs/a.md", 3, 1)], ["docs"], 0, "docs", [], [], w)
-    big = importance.score(
-        [f("vllm/a.py", 2000, 300), f("csrc/k.cu", 500, 0, "A")],
-        ["vllm", "csrc", "tests", "docs"],
-        3,
-        "feature",
-        ["csrc/k.cu"],
-        ["core-path", "missing-tests", "large-change"],
-        w,
-    )
+    # the repository's own recent PRs: mostly 10-300 lines in one or two modules
+    ref = importance.Reference([10, 20, 40, 60, 80, 100, 150, 200, 300, 1000], [1, 1, 1, 1, 1, 1, 2, 2, 3, 5])
+    small_doc = importance.score(4, 1, 0, "docs", [], [], w, ref)
+    big = importance.score(2800, 4, 3, "feature", ["csrc/k.cu"], ["core-path", "missing-tests", "large-change"], w, ref)
     assert 0 <= small_doc.value < 4.5 < 6.0 <= big.value <= 10
     assert set(big.components) == set(importance.COMPONENTS)
     assert big.components["core"] > 0 and big.components["new_surface"] > 0 and big.components["breadth"] > 0
-    assert "core" in big.reason and "\n" not in big.reason
+    assert big.codes[0] == "size" and big.reasons[0]["size"] == "large" and "core" in big.codes
     assert round(big.value, 1) == big.value
-    fix = importance.score([f("vllm/a.py")], ["vllm"], 0, "fix", [], [], w)
-    feat = importance.score([f("vllm/a.py")], ["vllm"], 0, "feature", [], [], w)
+    fix = importance.score(50, 1, 0, "fix", [], [], w, ref)
+    feat = importance.score(50, 1, 0, "feature", [], [], w, ref)
     assert feat.value > fix.value > small_doc.value
-    assert "修复" in importance.score([f("vllm/a.py")], ["vllm"], 0, "fix", [], [], w, "zh").reason
+    # the same PR is larger in a repository of small PRs than in one of large PRs
+    small_repo = importance.Reference([5, 8, 10, 12, 15, 20, 25, 30], [1] * 8)
+    large_repo = importance.Reference([200, 400, 800, 1200, 2000, 3000, 5000, 9000], [1] * 8)
+    assert importance.score(300, 1, 0, "fix", [], [], w, small_repo).components["size"] > 1.0
+    assert importance.score(300, 1, 0, "fix", [], [], w, large_repo).components["size"] < 0.3
+    # a mechanical change keeps its base and stays below the key threshold whatever its size
+    fmt = importance.score(9000, 6, 5, "refactor", ["a"], ["large-change"], w, ref, mechanical="formatter")
+    assert fmt.value < 6.0 and fmt.codes == ["size", "mechanical"] and fmt.components["size"] == 0
+
+
+def test_importance_reasons_read_in_both_languages() -> None:
+    from prhub.report.reasons import reason_text
+
+    w = SETTINGS["importance"]
+    ref = importance.Reference([10, 20, 40, 60, 80, 100, 150, 200, 300, 1000], [1, 1, 1, 1, 1, 1, 2, 2, 3, 5])
+    big = importance.score(2800, 4, 3, "feature", ["csrc/k.cu"], [], w, ref)
+    assert reason_text(big.reasons, "en").startswith("large feature (2800 lines, larger than")
+    assert "touches 3 core files" in reason_text(big.reasons, "en")
+    assert "缺陷修复" in reason_text(importance.score(50, 1, 0, "fix", [], [], w, ref).reasons, "zh")
+    fmt = importance.score(900, 6, 0, "minor", [], [], w, ref, mechanical="formatter")
+    assert reason_text(fmt.reasons, "en").endswith("a formatter or lint pass: never key")
+    assert "格式化" in reason_text(fmt.reasons, "zh")
 
 
 # -- themes -----------------------------------------------------------------------------
@@ -287,13 +312,13 @@ def test_key_prs_of_the_quick_look_get_a_named_theme() -> None:
     titles = (
         [f"[MoE Refactor] Split runner {i}" for i in range(9)]
         + [f"[ROCm] Fix AITER path {i}" for i in range(8)]
-        + [f"[Frontend] Tool parser fix {i}" for i in range(7)]
+        + [f"[Frontend] Tool parser option {i}" for i in range(7)]
         + [f"[CI] Fix flaky job {i}" for i in range(7)]
         + [f"[Quantization] FP8 scale {i}" for i in range(6)]
         + [f"[XPU] Enable op {i}" for i in range(6)]
         + [f"[Multimodal] Image cache {i}" for i in range(5)]
         + [f"[Attention] Backend tweak {i}" for i in range(5)]
-        + [f"[Distributed] NCCL fix {i}" for i in range(4)]
+        + [f"[Distributed] NCCL timeout {i}" for i in range(4)]
         + ["[Kernel] Porting the TRTLLM minimax_allreduce_rms kernels", "[Docs] Fix a typo"]
     )
     items = theme_items(titles)

@@ -45,7 +45,21 @@ RISK_TAGS = (
     "ci-build",
 )
 
-KINDS = ("revert", "fix", "perf", "kernel", "feature", "model", "refactor", "change", "ci", "tests", "docs", "minor")
+KINDS = (
+    "revert",
+    "fix",
+    "perf",
+    "kernel",
+    "feature",
+    "model",
+    "refactor",
+    "change",
+    "deps",
+    "ci",
+    "tests",
+    "docs",
+    "minor",
+)
 
 RULE_LISTS = ("label_rules", "risk_rules", "theme_rules")
 

@@ -19,6 +19,7 @@ from prhub.analysis.merges import NestedPr, Side, sides
 from prhub.analysis.prs import PrRef, RevertRef, bad_number, merged_branch, pr_refs, revert_ref, trailers
 from prhub.errors import ConfigError, UsageError
 from prhub.models import Commit, Identity
+from prhub.sources import diffscan
 from prhub.sources.git import GitRepo, GitSource
 from prhub.store import Repository, Store
 
@@ -156,6 +157,7 @@ def _sync_locked(
         result.merged_in = writer.merged_in
 
     _keep_settings(store, git.path, repo, settings_file)  # after the history: a bad file loses no commit
+    diffscan.after_sync(store, git, repo.id, branch, head)  # .gitattributes; diffs a store made earlier lacks
     result.totals = store.counts(repo.id)
     return result
 
@@ -278,6 +280,7 @@ class _BatchWriter:
             for sha, number, revert, at in reverts:
                 self._link_revert(sha, number, revert, at)
             self.store.set_cursor(self.repo_id, self.branch, batch[-1].sha, self.seq)
+            diffscan.scan_batch(self.store, self.git, self.repo_id, self.branch, batch, self.seq)
         self.new_prs += len(pr_rows)
 
     def _author(self, commit: Commit, ref: PrRef, merged: dict[tuple[str, int], Side]) -> Identity:

@@ -54,6 +54,42 @@ _CONVENTIONAL_KINDS = {
     "chore": "minor",
     "style": "minor",
 }
+# The kind of a PR whose every file is lock, generated or vendored.
+_INERT_SHAPE_KINDS = {"lock": "deps", "vendored": "deps", "generated": "minor"}
+# Words anywhere in the title, when neither tags, the conventional type nor the first verb tell.
+_WORD_KINDS = (
+    (
+        re.compile(
+            r"(?i)\b(fix(es|ed|ing)?|bugs?|crash\w*|panic\w*|regressions?|incorrect(ly)?|wrong(ly)?"
+            r"|false[- ](positive|negative)s?|broken|hangs?|leak(s|ing)?|segfaults?|deadlocks?|race condition"
+            r"|off-by-one|unsound\w*|mis-?compil\w*|don'?t (crash|panic|fail|emit|report|flag)|instabilit\w*)\b"
+        ),
+        "fix",
+    ),
+    (re.compile(r"(?i)\b(speed ?up|faster|optimi[sz]\w*|performance|perf|fewer allocations)\b"), "perf"),
+    (
+        re.compile(
+            r"(?i)\b(add(s|ed)? support|support for|implement\w*|introduc\w*|stabili[sz]e\w*"
+            r"|new (rule|option|flag|command|api|endpoint|feature|lint|check|setting)s?)\b"
+        ),
+        "feature",
+    ),
+    (
+        re.compile(
+            r"(?i)\b(refactor\w*|clean ?ups?|simplif\w*|renam\w*|restructur\w*|reorgani[sz]\w*|deduplicat\w*"
+            r"|extract\w*|split\w*|consolidat\w*|unif(y|ies|ied))\b"
+        ),
+        "refactor",
+    ),
+)
+# Dependency updates, by bots or people: "Update Rust crate serde to v1.0.200", "Bump x from 1 to 2",
+# "chore(deps): ...", "fix(deps): update all non-major dependencies".
+_DEPS = re.compile(
+    r"(?i)^\s*(update|bump|upgrade)\b.*?(\bfrom \S+ to \S+|\bto v?\d[\w.\-]*\s*$|\b(rust )?crates?\b"
+    r"|\bdependenc(y|ies)\b|\bdeps\b|\bdigest\b|\block ?files?\b|\bpre-commit hooks?\b)"
+)
+_DEPS_SCOPE = re.compile(r"(?i)^deps(-dev)?$")
+
 # When several labels give a kind, the first in this order wins: a [Bugfix][Kernel] PR is a fix.
 KIND_PRECEDENCE = ("revert", "fix", "perf", "kernel", "feature", "model", "refactor", "ci", "tests", "docs", "minor")
 
@@ -189,8 +225,22 @@ class Labeller:
                     found.setdefault(name, Label(name, "github"))
         return list(found.values())
 
-    def kind(self, labels: Sequence[Label], parts: TitleParts, paths: Sequence[str], shape: str | None) -> str:
-        """feature, fix, perf, kernel, refactor, model, ci, tests, docs, minor, revert, or change."""
+    def kind(
+        self,
+        labels: Sequence[Label],
+        parts: TitleParts,
+        paths: Sequence[str],
+        shape: str | None,
+        added_source: int = 0,
+        only_deletions: bool = False,
+    ) -> str:
+        """feature, fix, perf, kernel, refactor, model, deps, ci, tests, docs, minor, revert, or change.
+
+        In order: a revert; the shape of the diff when every file is docs, tests, CI, lock,
+        generated or vendored; a dependency update; the title tags and conventional type (with
+        a leading "Fix"/"Revert" verb); the first verb; words anywhere in the title; then the
+        diff again (new source files: a feature; only deletions: a refactor).
+        """
         kinds = {self.kind_of[label.name] for label in labels if label.name in self.kind_of}
         if parts.conventional in _CONVENTIONAL_KINDS:
             kinds.add(_CONVENTIONAL_KINDS[parts.conventional])
@@ -199,12 +249,25 @@ class Labeller:
             kinds.add(verb)
         # a PR whose every file is docs/tests/CI is that kind whatever its tag says, bar a revert
         if shape and "revert" not in kinds:
-            return shape
+            return _INERT_SHAPE_KINDS.get(shape, shape)
+        if "revert" in kinds:
+            return "revert"
+        if (parts.scope and _DEPS_SCOPE.match(parts.scope.strip())) or _DEPS.match(parts.rest):
+            return "deps"
         for kind in KIND_PRECEDENCE:
             if kind in kinds:
                 if kind == "model":
                     return "model" if verb in (None, "feature") else verb
                 return kind
+        if verb and verb != "change":
+            return verb
+        for rx, kind in _WORD_KINDS:
+            if rx.search(parts.rest):
+                return kind
+        if added_source:
+            return "feature"
+        if only_deletions:
+            return "refactor"
         return verb or "change"
 
 

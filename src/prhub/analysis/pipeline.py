@@ -21,15 +21,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from prhub.analysis import importance, modules, review, risks, themes, vocab
+from prhub.analysis import importance, mechanical, modules, review, risks, themes, vocab
 from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title, reverted_title
-from prhub.analysis.paths import matcher
+from prhub.analysis.paths import INERT, PathClasses, manifest_ecosystem, matcher
 from prhub.config import Settings
 from prhub.period import Period
-from prhub.store import Repository, Store, queries
+from prhub.store import Repository, Store, queries, signals
 from prhub.store import github as github_store
 from prhub.store.github import ThreadView
-from prhub.store.queries import DirectCommit, StoredPr
+from prhub.store.queries import DirectCommit, PrFile, StoredPr
 
 
 def _name_pattern(globs: Sequence[str]) -> re.Pattern[str]:
@@ -56,6 +56,8 @@ class PrFacts:
     topics: tuple[tuple[str, str], ...] = ()  # title tags and scopes naming an area: (key, form)
     title_words: dict[str, str] = field(default_factory=dict)  # content words of the title: key -> form
     weighted_paths: tuple[tuple[str, float], ...] = ()  # the files that say where the PR is, and their weight
+    counted: list[PrFile] = field(default_factory=list)  # the files that weigh: not generated, vendored or lock files
+    mechanical: str | None = None  # why the PR is a mechanical change (formatter, typo, rename...), or None
 
 
 @dataclass(slots=True)
@@ -108,7 +110,8 @@ class Analyzer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.labeller = Labeller(settings.label_rules)
-        self.risk_rules = risks.RiskRules(settings)
+        self.classes = PathClasses(settings["paths"])
+        self.risk_rules = risks.RiskRules(settings, self.classes)
         self.theme_rules = themes.compile_rules(settings.theme_rules)
         self.theme_matcher = themes.ThemeMatcher(self.theme_rules, settings["themes"]["stop_words"])
         self.topic_rules = frozenset(r.key for r in self.theme_rules if r.topic)
@@ -116,7 +119,6 @@ class Analyzer:
         self._rule_labels = frozenset(label for r in self.theme_rules for label in r.labels)
         self._kind_tags: dict[str, bool] = {}
         self._words: dict[tuple[int, str], dict[str, str]] = {}
-        self._path_class: dict[str, str] = {}
         self.bots = _name_pattern(settings["bots"])
         self.ignored_labels = _name_pattern(settings["github"]["ignore_labels"])
         self.assistants = [(a["name"], _name_pattern(a["match"])) for a in settings["ai_assistants"]]
@@ -139,22 +141,28 @@ class Analyzer:
                     found.append(assistant)
         return found
 
+    def use_attributes(self, attributes: Sequence[tuple[str, str, bool]]) -> None:
+        """The repository's ``.gitattributes`` rules (generated, vendored, documentation files)."""
+        if tuple(attributes) == self.classes.attributes:
+            return
+        self.classes = PathClasses(self.settings["paths"], attributes)
+        self.risk_rules = risks.RiskRules(self.settings, self.classes)
+        self._facts.clear()
+
     def path_class(self, path: str) -> str:
-        """tests, docs, ci or source (cached: the same paths recur in thousands of PRs)."""
-        found = self._path_class.get(path)
-        if found is None:
-            found = next(
-                (k for k, m in (("tests", self.tests), ("docs", self.docs), ("ci", self.ci)) if m(path)), "source"
-            )
-            self._path_class[path] = found
-        return found
+        """tests, docs, ci, generated, vendored, lock or source (cached inside the classes)."""
+        return self.classes.of(path)
 
     def shape(self, paths: Sequence[str]) -> str | None:
-        """docs, tests or ci when every file is one of those."""
+        """docs, tests, ci, lock, generated or vendored when every file is one of those
+        (inert files beside docs, tests or CI do not change the shape)."""
         classes = {self.path_class(p) for p in paths}
-        if len(classes) != 1 or "source" in classes:
+        if "source" in classes or not classes:
             return None
-        return classes.pop()
+        if len(classes) == 1:
+            return classes.pop()
+        rest = classes - INERT
+        return rest.pop() if len(rest) == 1 else None
 
     def facts(self, pr: StoredPr) -> PrFacts:
         cached = self._facts.get(pr.number)
@@ -164,6 +172,8 @@ class Analyzer:
         paths = [f.path for f in pr.files]
         labels, kind = self.labels_and_kind(pr, parts, paths)
         source = [p for p in paths if self.path_class(p) == "source"]
+        counted = [f for f in pr.files if self.classes.counts(f.path)]
+        why = mechanical.why(pr.title, parts, pr.files, self.path_class, kind)
         names = [label.name for label in labels]
         candidates, direct = self.theme_matcher.match(
             pr.title, self.theme_labels(pr.title, names), source or paths, kind
@@ -184,6 +194,8 @@ class Analyzer:
             topics=tuple(vocab.title_topics(pr.title, parts, self.is_kind_tag)),
             title_words=self.words_of(pr.number, pr.title),
             weighted_paths=tuple(self.weighted_paths(pr)),
+            counted=counted,
+            mechanical=why,
         )
         self._facts[pr.number] = facts
         return facts
@@ -225,9 +237,18 @@ class Analyzer:
             own = self.labeller.forge_labels([n for n in pr.forge.labels if not self.ignored_labels.match(n.lower())])
             names = {label.name for label in own}
             labels = own + [label for label in labels if label.name not in names]
-        kind = self.labeller.kind(labels, parts, paths, self.shape(paths))
+        source = [f for f in pr.files if self.path_class(f.path) == "source"]
+        kind = self.labeller.kind(
+            labels,
+            parts,
+            paths,
+            self.shape(paths),
+            added_source=sum(1 for f in source if f.status == "A"),
+            only_deletions=bool(source) and all(f.additions == 0 for f in source),
+        )
         if all(label.name != "new-model" for label in labels) and any(
-            f.status == "A" and self.risk_rules.new_model(f.path) and not self.tests(f.path) for f in pr.files
+            f.status == "A" and self.risk_rules.new_model(f.path) and self.path_class(f.path) != "tests"
+            for f in pr.files
         ):
             labels.append(Label("new-model", "path-rule"))
         return labels, kind
@@ -297,7 +318,12 @@ class Analyzer:
         """
         if self.configured_core is not None:
             return frozenset()  # configured globs are matched per file in assess
-        ranked = sorted((-n, p) for p, n in path_prs.items() if n >= 3 and self.path_class(p) == "source")
+        # manifests (package.json, go.mod, Cargo.toml) are touched by every dependency update: not core
+        ranked = sorted(
+            (-n, p)
+            for p, n in path_prs.items()
+            if n >= 3 and self.path_class(p) == "source" and manifest_ecosystem(p) is None
+        )
         return frozenset(p for _, p in ranked[: self.settings["core"]["top"]])  # ties: by path, any process
 
     def module_map(self, path_prs: Counter[str], current: Sequence[PrFacts]) -> modules.ModuleMap:
@@ -312,6 +338,16 @@ class Analyzer:
         m = self.settings["modules"]
         return modules.infer(counts, m["max_depth"], m["split_share"], m["min_share"])
 
+    def reference(self, history: Sequence[HistoryPr], module_map: modules.ModuleMap) -> importance.Reference:
+        """The size and breadth of the history window's PRs, for the percentiles of importance."""
+        sizes: list[float] = []
+        breadths: list[int] = []
+        for _, files in history:
+            counted = [(p, n) for p, n in files if self.classes.counts(p)]
+            sizes.append(importance.weighted_lines(PrFile(p, "M", n, 0) for p, n in counted))
+            breadths.append(len(module_map.modules_of([p for p, _ in counted])))
+        return importance.Reference(sizes, breadths)
+
     def assess(
         self,
         facts: PrFacts,
@@ -319,39 +355,48 @@ class Analyzer:
         module_map: modules.ModuleMap,
         reverted_by: int | None,
         lang: str,
+        reference: importance.Reference | None = None,
     ) -> PrResult:
         pr = facts.pr
-        paths = [f.path for f in pr.files]
+        paths = [f.path for f in facts.counted]
         if self.configured_core is not None:
-            core = frozenset(p for p in paths if self.configured_core(p))
+            core = frozenset(p for p in paths if self.configured_core(p) and self.path_class(p) == "source")
         label_names = [label.name for label in facts.labels]
-        found = self.risk_rules.assess(pr.title, pr.files, core, label_names, pr.reverts_pr, lang)
+        found = self.risk_rules.assess(
+            pr.title, pr.files, core, label_names, pr.reverts_pr, lang, pr.diff_facts, facts.mechanical
+        )
         mods = module_map.modules_of(paths)
         core_hits = sum(1 for p in paths if p in core)
         # new surface: new model files first, then new files in key directories
-        added = [f.path for f in pr.files if f.status == "A" and not self.tests(f.path)]
+        added = [f.path for f in facts.counted if f.status == "A" and self.path_class(f.path) == "source"]
         new_surface = [p for p in added if self.risk_rules.new_model(p)]
         new_surface += [p for p in added if self.new_surface(p) and p not in new_surface]
         tags = [r.tag for r in found]
         score = importance.score(
-            pr.files,
-            mods,
+            importance.weighted_lines(facts.counted),
+            len(mods),
             core_hits,
             facts.kind,
             new_surface[:3],
             tags,
             self.settings["importance"],
-            lang,
+            reference if reference is not None else importance.Reference([], []),
+            key_threshold=self.settings.key_threshold,
+            mechanical=facts.mechanical,
             review_comments=review.activity(pr.forge, pr.author) if pr.forge is not None else 0,
             revert=pr.reverts_pr is not None or reverted_by is not None or facts.kind == "revert",
         )
-        return PrResult(facts, mods, _directories(pr), found, score, new_surface, reverted_by)
+        return PrResult(facts, mods, _directories(facts.counted or pr.files), found, score, new_surface, reverted_by)
 
 
-def _directories(pr: StoredPr, limit: int = 5) -> list[str]:
+# one PR of the history window: its number and its (path, changed lines)
+HistoryPr = tuple[int, Sequence[tuple[str, int]]]
+
+
+def _directories(files: Sequence[PrFile], limit: int = 5) -> list[str]:
     """The directories with the most changed lines."""
     lines: Counter[str] = Counter()
-    for f in pr.files:
+    for f in files:
         lines[f.path.rpartition("/")[0] or "."] += f.lines + 1
     return [d for d, _ in lines.most_common(limit)]
 
@@ -363,6 +408,14 @@ class PrSource(Protocol):
 
     def path_prs(self, since: int, until: int) -> Counter[str]:
         """How many PRs merged in [since, until) touched each path."""
+        ...
+
+    def history(self, since: int, until: int) -> list[HistoryPr]:
+        """The PRs merged in [since, until), each with its (path, changed lines)."""
+        ...
+
+    def attributes(self) -> list[tuple[str, str, bool]]:
+        """The repository's .gitattributes linguist rules, as stored at the last sync."""
         ...
 
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]: ...
@@ -390,6 +443,10 @@ class MemorySource:
     def __init__(self, store: Store, repo: Repository) -> None:
         self.repo, self.store = repo, store
         self.all = queries.load_prs(store, repo.id)
+        facts = signals.pr_diff_facts(store, repo.id)
+        for pr in self.all:
+            pr.diff_facts = facts.get(pr.number, [])
+        self._attributes = signals.path_attributes(store, repo.id)
         self.times = [pr.merged_at for pr in self.all]
         self.direct = queries.direct_commits(store, repo.id)
         self.direct_times = [c.committed_at for c in self.direct]
@@ -404,6 +461,12 @@ class MemorySource:
         for pr in self.prs(since, until):
             counts.update({f.path for f in pr.files})
         return counts
+
+    def history(self, since: int, until: int) -> list[HistoryPr]:
+        return [(pr.number, [(f.path, f.lines) for f in pr.files]) for pr in self.prs(since, until)]
+
+    def attributes(self) -> list[tuple[str, str, bool]]:
+        return self._attributes
 
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]:
         lo, hi = bisect.bisect_left(self.direct_times, since), bisect.bisect_left(self.direct_times, until)
@@ -441,7 +504,7 @@ class StoreSource:
 
     def __init__(self, store: Store, repo: Repository, since: int, until: int) -> None:
         self.store, self.repo = store, repo
-        self.loaded = queries.load_prs(store, repo.id, since, until)
+        self.loaded = _with_facts(store, repo.id, queries.load_prs(store, repo.id, since, until), since, until)
         self.span = (since, until)
         self.times = [pr.merged_at for pr in self.loaded]
         self._merge_span = (since, until)
@@ -450,10 +513,17 @@ class StoreSource:
     def prs(self, since: int, until: int) -> list[StoredPr]:
         if self.span[0] <= since and until <= self.span[1]:
             return self.loaded[bisect.bisect_left(self.times, since) : bisect.bisect_left(self.times, until)]
-        return queries.load_prs(self.store, self.repo.id, since, until)
+        prs = queries.load_prs(self.store, self.repo.id, since, until)
+        return _with_facts(self.store, self.repo.id, prs, since, until)
 
     def path_prs(self, since: int, until: int) -> Counter[str]:
         return Counter(queries.path_pr_counts(self.store, self.repo.id, since, until))
+
+    def history(self, since: int, until: int) -> list[HistoryPr]:
+        return list(signals.pr_path_lines(self.store, self.repo.id, since, until))
+
+    def attributes(self) -> list[tuple[str, str, bool]]:
+        return signals.path_attributes(self.store, self.repo.id)
 
     def direct_commits(self, since: int, until: int) -> list[DirectCommit]:
         return queries.direct_commits(self.store, self.repo.id, since, until)
@@ -480,6 +550,13 @@ class StoreSource:
         return queries.pr_titles(self.store, self.repo.id, since, until)
 
 
+def _with_facts(store: Store, repo_id: int, prs: list[StoredPr], since: int, until: int) -> list[StoredPr]:
+    facts = signals.pr_diff_facts(store, repo_id, since, until)
+    for pr in prs:
+        pr.diff_facts = facts.get(pr.number, [])
+    return prs
+
+
 HISTORY_PERIODS = 12
 
 
@@ -504,13 +581,20 @@ def analyse_period(
     the names it was registered with."""
     settings = analyzer.settings
     start, end = _bounds(period)
+    analyzer.use_attributes(source.attributes())
     current = [analyzer.facts(pr) for pr in source.prs(start, end)]
     core_since = int((period.start - timedelta(days=settings["core"]["history_days"])).timestamp())
-    path_prs = source.path_prs(core_since, start) if source.merged_count(core_since, start) else Counter()
+    history = source.history(core_since, start) if source.merged_count(core_since, start) else []
+    path_prs: Counter[str] = Counter()
+    for _, files in history:
+        path_prs.update({p for p, _ in files})
     core = analyzer.core_files(path_prs)
     module_map = analyzer.module_map(path_prs, current)
+    if len(history) < importance.MIN_HISTORY:  # a young repository: its period joins the reference
+        history = [*history, *((f.pr.number, [(x.path, x.lines) for x in f.pr.files]) for f in current)]
+    reference = analyzer.reference(history, module_map)
     reverted = source.reverted_by([f.pr.number for f in current])
-    results = [analyzer.assess(f, core, module_map, reverted.get(f.pr.number), lang) for f in current]
+    results = [analyzer.assess(f, core, module_map, reverted.get(f.pr.number), lang, reference) for f in current]
     results.sort(key=lambda r: (-r.score.value, -r.facts.pr.merged_at, r.number))
     for i, r in enumerate(results):  # the review of every PR GitHub knows; threads and claims for the quick look
         forge = r.facts.pr.forge

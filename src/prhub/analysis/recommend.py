@@ -4,7 +4,10 @@ Each item is ``{kind, prs, ...}`` with the facts its sentence needs (paths,
 files, platform, reverts, theme, trend); the prose module turns it into text.
 Only PRs that matter get a recommendation: key PRs for review-type actions,
 every PR for reverts, dependencies and new models (those are rare and always
-worth a look).
+worth a look). A PR is named by one recommendation only, the first that takes
+it; a recommendation left with no PR of its own is dropped. The dependency
+advice carries the ecosystem of its manifests (cargo, npm, pip, go...), so the
+sentence speaks of crates and Cargo.lock, not of pinning versions.
 """
 
 from __future__ import annotations
@@ -66,13 +69,30 @@ def _platform_group(results: Sequence[PrResult]) -> tuple[str | None, list[PrRes
     return name, groups[name]
 
 
+def _ecosystem(results: Sequence[PrResult]) -> str | None:
+    """The ecosystem most of these PRs' dependency manifests belong to (cargo, npm, pip, go...)."""
+    found: dict[str, int] = {}
+    for r in results:
+        for risk in r.risks:
+            if risk.tag == "dependency" and risk.rule.startswith("manifest:"):
+                eco = risk.rule.removeprefix("manifest:")
+                found[eco] = found.get(eco, 0) + 1
+    return max(found, key=lambda k: found[k]) if found else None
+
+
 def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_threshold: float) -> list[dict[str, Any]]:
     """Ordered by how much they matter: reverts and core reviews first, theme watching last."""
     items: list[dict[str, Any]] = []
+    named: set[int] = set()  # PRs an earlier recommendation already names
+
+    def fresh(chosen: Sequence[PrResult]) -> list[PrResult]:
+        return [r for r in chosen if r.number not in named]
 
     def add(kind: str, chosen: Sequence[PrResult], **extra: Any) -> None:
+        chosen = fresh(chosen)
         if chosen:
             prs = [r.number for r in chosen[:MAX_PRS]]
+            named.update(r.number for r in chosen)
             items.append({"kind": kind, "prs": prs, "count": len(chosen), **extra})
 
     reverts = [r for r in results if any(k.tag == "revert" for k in r.risks)]
@@ -84,15 +104,15 @@ def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_th
         # which revert undid which PR, so the sentence pairs them instead of lumping them together
         pairs=[[r.number, r.facts.pr.reverts_pr] for r in shown if r.facts.pr.reverts_pr],
     )
-    core = _with(results, "core-path", key_threshold)
+    core = fresh(_with(results, "core-path", key_threshold))
     add("review-core", core, paths=_evidence(core[:MAX_PRS], "core-path")[:3])
     untested = _with(results, "missing-tests", key_threshold)
     add("add-tests", untested)
-    deps = _with(results, "dependency")
-    add("pin-dependency", deps, files=_evidence(deps[:MAX_PRS], "dependency")[:3])
+    deps = fresh(_with(results, "dependency"))
+    add("pin-dependency", deps, files=_evidence(deps[:MAX_PRS], "dependency")[:3], ecosystem=_ecosystem(deps))
     models = _with(results, "new-model")
     add("document-model", models)
-    platform, on_platform = _platform_group(_with(results, "platform", key_threshold - 1.0))
+    platform, on_platform = _platform_group(fresh(_with(results, "platform", key_threshold - 1.0)))
     add("platform-ci", on_platform, platform=platform)
     config = _with(results, "config", key_threshold)
     add("watch-config", config)
@@ -101,11 +121,12 @@ def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_th
     large = _with(results, "large-change", key_threshold)
     add("split-large", large)
     for theme in themes:
-        if theme.trend in ("rising", "new") and theme.count >= 5:
+        theme_prs = [n for n in theme.representative_prs if n not in named]
+        if theme.trend in ("rising", "new") and theme.count >= 5 and theme_prs:
             items.append(
                 {
                     "kind": "watch-theme",
-                    "prs": theme.representative_prs[:MAX_PRS],
+                    "prs": theme_prs[:MAX_PRS],
                     "count": theme.count,
                     "theme": theme.name,
                     "theme_key": theme.key,

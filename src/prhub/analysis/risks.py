@@ -6,7 +6,14 @@ come from the ordered ``risk_rules`` (paths, then title), first match per tag
 wins; a rule's paths fire on the files other than tests (a change to
 ``tests/windows/`` alone is platform work only when its title says so).
 ``deprecation`` has both: a rule on the title, and a computed check for
-deleted files.
+deleted source files. ``dependency`` is computed from the diffs read at sync
+time (store/signals.py): a manifest whose dependency entries changed, never a
+lock file alone; rules may add paths of their own (vllm's pinned external projects).
+
+Files are classed by ``PathClasses`` (tests, docs, CI, generated, vendored, lock,
+source): ``missing-tests`` counts source lines only and never fires when a test
+changed, a test file or a Rust inline test (``#[test]``, ``#[cfg(test)]``) read
+from the diff; core files are source files only.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from prhub.analysis.paths import PathMatcher, matcher
+from prhub.analysis.paths import PathClasses, PathMatcher, is_code, matcher
 from prhub.config import RISK_TAGS, Settings
 from prhub.store.queries import PrFile
 
@@ -47,13 +54,12 @@ def _plural(n: int, noun: str) -> str:
 class RiskRules:
     """The compiled rules; ``assess`` is pure over one PR's facts."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, classes: PathClasses | None = None) -> None:
         self.settings = settings
         self.thresholds = settings["risks"]
         paths = settings["paths"]
-        self.tests = matcher(tuple(paths["tests"]))
-        self.docs = matcher(tuple(paths["docs"]))
-        self.ci = matcher(tuple(paths["ci"]))
+        self.classes = classes or PathClasses(paths)
+        self.tests = lambda path: self.classes.of(path) == "tests"
         self.new_model = matcher(tuple(paths["new_model"]))
         self.rules: list[tuple[dict[str, Any], PathMatcher, re.Pattern[str] | None]] = [
             (rule, matcher(tuple(rule["paths"])), re.compile(rule["title"]) if rule["title"] else None)
@@ -61,7 +67,7 @@ class RiskRules:
         ]
 
     def is_source(self, path: str) -> bool:
-        return not (self.tests(path) or self.docs(path) or self.ci(path))
+        return self.classes.of(path) == "source"
 
     def assess(
         self,
@@ -71,20 +77,24 @@ class RiskRules:
         labels: Sequence[str],
         reverts: int | None,
         lang: str = "en",
+        diff_facts: Sequence[tuple[str, str, str]] = (),
+        mechanical: str | None = None,
     ) -> list[Risk]:
         zh = lang == "zh"
         t = self.thresholds
         found: dict[str, Risk] = {}
         paths = [f.path for f in files]
 
-        core_hits = [p for p in paths if p in core]
+        core_hits = [p for p in paths if p in core and self.is_source(p)]
         if core_hits:
             label = "核心文件：" if zh else "core files: "
             found["core-path"] = Risk("core-path", label + _files(core_hits, lang), "core", tuple(core_hits))
 
-        source_lines = sum(f.lines for f in files if self.is_source(f.path))
-        source_files = sum(1 for f in files if self.is_source(f.path))
-        if source_lines > t["missing_tests_lines"] and not any(self.tests(p) for p in paths):
+        source = [f for f in files if self.is_source(f.path) and is_code(f.path)]  # program text only
+        source_lines = sum(f.lines for f in source)
+        source_files = len(source)
+        tested = any(self.tests(p) for p in paths) or any(kind == "inline-tests" for kind, _, _ in diff_facts)
+        if source_lines > t["missing_tests_lines"] and not tested and not mechanical:
             text = (
                 f"{source_files} 个源码文件改动 {source_lines} 行，未改测试"
                 if zh
@@ -92,10 +102,22 @@ class RiskRules:
             )
             found["missing-tests"] = Risk("missing-tests", text, f"> {t['missing_tests_lines']} lines")
 
-        lines = sum(f.lines for f in files)
-        if lines >= t["large_change_lines"] or len(files) >= t["large_change_files"]:
-            text = f"{lines} 行，{len(files)} 个文件" if zh else f"{lines} lines in {_plural(len(files), 'file')}"
+        counted = [f for f in files if self.classes.counts(f.path)]
+        lines = sum(f.lines for f in counted)
+        if not mechanical and (lines >= t["large_change_lines"] or len(counted) >= t["large_change_files"]):
+            n = len(counted)
+            text = f"{lines} 行，{n} 个文件" if zh else f"{lines} lines in {_plural(n, 'file')}"
             found["large-change"] = Risk("large-change", text, "size")
+
+        manifests = [(path, detail) for kind, path, detail in diff_facts if kind == "dependency"]
+        if manifests:
+            entries = [e for _, detail in manifests for e in detail.split(" ", 1)[-1].split(",") if e]
+            shown = _files([p for p, _ in manifests], lang)
+            if entries:
+                shown += ("：" if zh else ": ") + _files(list(dict.fromkeys(entries)), lang)
+            found["dependency"] = Risk(
+                "dependency", shown, "manifest:" + manifests[0][1].split(" ", 1)[0], tuple(p for p, _ in manifests)
+            )
 
         if reverts is not None or "revert" in labels or _REVERT_TITLE.match(title):
             text = (
@@ -114,7 +136,7 @@ class RiskRules:
             found["new-model"] = Risk("new-model", "标题标签 [New Model]" if zh else "title tag [New Model]", "label")
 
         deleted = [f for f in files if f.status == "D" and self.is_source(f.path)]
-        if sum(f.deletions for f in deleted) >= t["deleted_lines"]:
+        if sum(f.deletions for f in deleted) >= t["deleted_lines"] and mechanical is None:
             text = f"{'删除' if zh else 'deletes'} {_files([f.path for f in deleted], lang)}"
             found["deprecation"] = Risk("deprecation", text, "deleted files")
 

@@ -17,6 +17,7 @@ from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
 from prhub.period import MAX_YEAR, MIN_YEAR, Period, week
 from prhub.report.phrases import RISK_WHY
+from prhub.report.reasons import reason_text
 from prhub.report.safetext import clean_tree
 from prhub.store import Repository, Store, queries
 
@@ -181,7 +182,7 @@ def to_context(
     key = [r for r in results if r.score.value >= threshold]
     bots = {r.facts.pr.author for r in results if r.facts.is_bot}
     authors = Counter(r.facts.pr.author for r in results if r.facts.pr.author not in bots)
-    prs = [_pr(r, url, threshold, a.theme_names) for r in results]
+    prs = [_pr(r, url, threshold, a.theme_names, lang) for r in results]
     ai = [r for r in results if r.facts.assistants]
     reverts = [r for r in results if any(k.tag == "revert" for k in r.risks)]  # as the risk table counts them
     labels = _labels(results)
@@ -285,7 +286,7 @@ def _kinds(a: PeriodAnalysis, numbers: list[int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, str]) -> dict[str, Any]:
+def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, str], lang: str) -> dict[str, Any]:
     pr = r.facts.pr
     tz = timezone(timedelta(minutes=pr.merged_tz))
     return {
@@ -298,7 +299,12 @@ def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, s
         "merge_kind": pr.merge_kind,
         "importance": r.score.value,
         "is_key": r.score.value >= threshold,
-        "score": {"components": r.score.components, "reason": r.score.reason},
+        "score": {
+            "components": r.score.components,
+            "reasons": [dict(x) for x in r.score.reasons],
+            "reason": reason_text(r.score.reasons, lang),
+        },
+        "mechanical": r.facts.mechanical,
         "labels": [{"name": label.name, "source": label.source} for label in r.facts.labels],
         "title_tags": list(r.facts.parts.tags),
         "kind": r.facts.kind,
@@ -343,7 +349,7 @@ def _labels(results: list[PrResult]) -> list[dict[str, Any]]:
 def _hot_files(results: list[PrResult], limit: int) -> list[dict[str, Any]]:
     counts: Counter[str] = Counter()
     for r in results:
-        counts.update({f.path for f in r.facts.pr.files})
+        counts.update({f.path for f in r.facts.counted})  # generated, vendored and lock files are never hot
     ranked = sorted(((p, n) for p, n in counts.items() if n >= 2), key=lambda x: (-x[1], x[0]))
     return [{"path": p, "prs": n} for p, n in ranked[:limit]]
 

@@ -67,25 +67,25 @@ RISK_WHY: dict[str, dict[str, str]] = {
     "en": {
         "core-path": "touches core files (the source files most PRs changed in recent months)",
         "missing-tests": "source changed beyond {missing_tests_lines} lines with no test changed",
-        "dependency": "a dependency manifest or a pinned version changed",
+        "dependency": "a manifest's dependency entries changed (read from its diff)",
         "platform": "platform-specific code (an operating system, a processor or an accelerator) changed",
         "config": "configuration, environment variables or CLI flags changed",
         "new-model": "adds a new model or integration",
         "large-change": "at least {large_change_lines} lines or {large_change_files} files changed",
         "revert": "reverts an earlier change",
-        "deprecation": "removes or deprecates code or a feature",
+        "deprecation": "deprecates or removes public surface (an API, option, flag or supported platform)",
         "ci-build": "CI, build or packaging files changed",
     },
     "zh": {
         "core-path": "修改了核心文件（近几个月被最多 PR 修改的源码文件）",
         "missing-tests": "源码改动超过 {missing_tests_lines} 行但没有修改任何测试",
-        "dependency": "依赖清单或固定版本发生变化",
+        "dependency": "依赖清单中的依赖项发生变化（读取自差异）",
         "platform": "修改了特定平台（操作系统、处理器或加速器）的代码",
         "config": "修改了配置、环境变量或命令行参数",
         "new-model": "新增了模型或集成",
         "large-change": "改动至少 {large_change_lines} 行或 {large_change_files} 个文件",
         "revert": "回滚了之前合并的改动",
-        "deprecation": "删除或弃用了代码或功能",
+        "deprecation": "弃用或移除了公开接口（API、选项、参数或所支持的平台）",
         "ci-build": "修改了 CI、构建或打包文件",
     },
 }
@@ -897,6 +897,22 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
         "pin-dependency": [
             "Check the dependency changes in {prs}{files}: pin the versions and confirm CI installs the same ones.",
         ],
+        "pin-dependency.cargo": [
+            "Review the crate requirements changed in {prs}{files}: check the changelogs of the new versions, "
+            "that Cargo.lock moved with them, and the MSRV.",
+        ],
+        "pin-dependency.npm": [
+            "Review the package versions changed in {prs}{files}: read the changelogs, "
+            "and check that the lock file and the supported Node versions still agree.",
+        ],
+        "pin-dependency.pip": [
+            "Check the Python requirements changed in {prs}{files}: the new bounds, "
+            "and that CI and the published wheels install the same versions.",
+        ],
+        "pin-dependency.go": [
+            "Review the module versions changed in {prs}{files}: read their release notes "
+            "and check that go.sum and the vendored modules moved with them.",
+        ],
         "platform-ci": [
             "Run the {platform} CI lanes against {prs} and watch them over the next days.",
         ],
@@ -956,6 +972,18 @@ RECOMMENDATIONS: dict[str, dict[str, list[str]]] = {
         "pin-dependency": [
             "检查 {prs} 中的依赖变更{files}：锁定版本，并确认 CI 安装的是同一版本。",
         ],
+        "pin-dependency.cargo": [
+            "审阅 {prs} 中变更的 crate 版本要求{files}：查看新版本的变更日志，确认 Cargo.lock 随之更新，并检查 MSRV。",
+        ],
+        "pin-dependency.npm": [
+            "审阅 {prs} 中变更的包版本{files}：阅读变更日志，并确认锁文件与支持的 Node 版本仍然一致。",
+        ],
+        "pin-dependency.pip": [
+            "检查 {prs} 中变更的 Python 依赖{files}：新的版本范围，以及 CI 与发布的 wheel 是否安装同一版本。",
+        ],
+        "pin-dependency.go": [
+            "审阅 {prs} 中变更的模块版本{files}：阅读发布说明，并确认 go.sum 与 vendor 目录随之更新。",
+        ],
         "platform-ci": [
             "针对 {prs} 运行 {platform} 相关的 CI 流水线，并在接下来几天持续关注。",
         ],
@@ -1014,5 +1042,91 @@ PUBLISH: dict[str, dict[str, str]] = {
         "merged_prs": "在代码托管平台查看已合并 PR",
         "importance": "重要度",
         "more": "……另有 {n} 项，见完整报告",
+    },
+}
+
+# importance reasons (analysis/importance.py codes): the one-line "why it scored" of a PR
+REASON_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        "feature": "feature",
+        "perf": "performance change",
+        "kernel": "kernel work",
+        "fix": "bug fix",
+        "refactor": "refactor",
+        "model": "model work",
+        "revert": "revert",
+        "deps": "dependency update",
+        "ci": "CI change",
+        "tests": "test change",
+        "docs": "documentation change",
+        "minor": "minor change",
+        "change": "change",
+    },
+    "zh": {
+        "feature": "新功能",
+        "perf": "性能优化",
+        "kernel": "内核改动",
+        "fix": "缺陷修复",
+        "refactor": "重构",
+        "model": "模型相关改动",
+        "revert": "回滚",
+        "deps": "依赖更新",
+        "ci": "CI 改动",
+        "tests": "测试改动",
+        "docs": "文档改动",
+        "minor": "小改动",
+        "change": "改动",
+    },
+}
+REASON_SIZES: dict[str, dict[str, str]] = {
+    "en": {"large": "large ", "medium": "medium ", "small": "small "},
+    "zh": {"large": "大型", "medium": "中等", "small": "小型"},
+}
+MECHANICAL_NAMES: dict[str, dict[str, str]] = {
+    "en": {
+        "formatter": "a formatter or lint pass",
+        "typo": "a spelling fix",
+        "rename": "a pure rename or move",
+        "lockfile": "a lockfile-only change",
+        "generated": "a generated-files-only change",
+        "vendored": "a vendored-code update",
+        "release-merge": "a release branch merged back",
+        "release": "a version bump or release preparation",
+    },
+    "zh": {
+        "formatter": "格式化或 lint 批量修改",
+        "typo": "拼写修正",
+        "rename": "纯重命名或移动",
+        "lockfile": "仅锁文件变更",
+        "generated": "仅生成文件变更",
+        "vendored": "第三方代码同步",
+        "release-merge": "发布分支合回",
+        "release": "版本号更新或发布准备",
+    },
+}
+REASONS: dict[str, dict[str, str]] = {
+    "en": {
+        "size": "{size}{kind} ({lines} lines)",
+        "size.pct": "{size}{kind} ({lines} lines, larger than {pct}% of recent PRs)",
+        "core": "touches {files} core files",
+        "core.one": "touches 1 core file",
+        "breadth": "across {modules} modules",
+        "new_surface": "adds {path}",
+        "revert": "involved in a revert",
+        "risk": "carries several risk tags",
+        "mechanical": "{what}: never key",
+        "join": ", ",
+    },
+    "zh": {
+        "size": "{size}{kind}（{lines} 行）",
+        "size.pct": "{size}{kind}（{lines} 行，大于近期 {pct}% 的 PR）",
+        "core": "涉及 {files} 个核心文件",
+        "core.one": "涉及 1 个核心文件",
+        "breadth": "跨 {modules} 个模块",
+        "new_surface": "新增 {path}",
+        "revert": "涉及回滚",
+        "risk": "风险标签较多",
+        "mechanical": "{what}，不计为重点",
+        "join": "，",
     },
 }

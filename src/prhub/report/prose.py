@@ -986,4 +986,7 @@ def recommendation_text(rec: dict[str, Any], lang: str) -> str:
     # one PR reads "it changed", not "they changed"
     single = len(numbers) == 1 and (total is None or total <= 1)
     variant = f"{kind}.one" if single and f"{kind}.one" in table else kind
+    ecosystem = rec.get("ecosystem")
+    if isinstance(ecosystem, str) and f"{kind}.{ecosystem}" in table:  # advice in the ecosystem's own terms
+        variant = f"{kind}.{ecosystem}"
     return mdtext.one_line(voice.fill(voice.pick(table[variant], variant), values))

@@ -300,6 +300,10 @@ class Store:
                 self.execute("DELETE FROM sync_cursors WHERE repo_id = ? AND branch = ?", (repo_id, branch))
             else:
                 self.set_cursor(repo_id, branch, head_sha, keep_seq)
+                self.execute(  # the diffs read beyond what is kept are read again
+                    "UPDATE sync_cursors SET diff_seq = ? WHERE repo_id = ? AND branch = ? AND diff_seq > ?",
+                    (keep_seq, repo_id, branch, keep_seq),
+                )
         return len(gone)
 
     def _drop_unreferenced(self, repo_id: int, shas: list[str]) -> None:
@@ -318,7 +322,7 @@ class Store:
                 self.execute(
                     "UPDATE commits SET pr_number = NULL WHERE repo_id = ? AND pr_number = ?", (repo_id, number)
                 )
-            for table in ("file_changes", "trailers", "commits"):
+            for table in ("file_changes", "trailers", "diff_facts", "commits"):
                 self.execute(f"DELETE FROM {table} WHERE repo_id = ? AND sha = ?", (repo_id, sha))
 
     # -- what merges brought in ---------------------------------------------------------------------

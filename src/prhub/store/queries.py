@@ -48,6 +48,7 @@ class StoredPr:
     co_authors: list[tuple[str, str]] = field(default_factory=list)  # (name, email)
     forge: ForgeFacts | None = None  # GitHub's record, when synced with --github
     base_branch: str | None = None  # the branch it was merged into (stable, release-3.1), when git tells
+    diff_facts: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, path, detail), store/signals.py
 
     @property
     def additions(self) -> int:

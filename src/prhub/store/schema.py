@@ -328,6 +328,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        # what the diffs say beyond line counts, read at sync time for the few commits that need it:
+        # Rust inline tests (#[test], #[cfg(test)]) in a .rs file, dependency entries changed in a
+        # manifest (Cargo.toml [dependencies], package.json dependencies, go.mod require ...);
+        # and the repository's .gitattributes linguist rules (generated, vendored, documentation)
+        "0010_diff_facts",
+        """
+        CREATE TABLE diff_facts (
+            repo_id INTEGER NOT NULL,
+            sha TEXT NOT NULL,
+            kind TEXT NOT NULL,                 -- inline-tests | dependency
+            path TEXT NOT NULL,
+            detail TEXT NOT NULL,               -- dependency: the ecosystem, then the entries changed
+            PRIMARY KEY (repo_id, sha, kind, path)
+        );
+        CREATE TABLE path_attributes (
+            repo_id INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            pattern TEXT NOT NULL,              -- a glob, relative to the repository root
+            attribute TEXT NOT NULL,            -- generated | vendored | documentation
+            value INTEGER NOT NULL,             -- 1 set, 0 unset
+            PRIMARY KEY (repo_id, idx)
+        );
+        ALTER TABLE sync_cursors ADD COLUMN diff_seq INTEGER;  -- commits up to this seq had their diffs read
+        """,
+    ),
 ]
 
 
