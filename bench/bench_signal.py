@@ -63,7 +63,7 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0, help="print a fixed random sample of N flags")
     args = ap.parse_args()
 
-    settings = default_settings()
+    settings = default_settings(args.repo) if "slug" in default_settings.__code__.co_varnames else default_settings()
     store = open_store(args.db)
     weeks = list(args.week) + [w for w in busiest_weeks(store, args.repo, args.busiest) if w not in args.week]
     for label in weeks:
@@ -71,7 +71,7 @@ def main() -> None:
         prs = ctx["prs"]
         values = [p["importance"] for p in prs]
         key = [p for p in prs if p["is_key"]]
-        mech = Counter(p["mechanical"] for p in prs if p["mechanical"])
+        mech = Counter(p.get("mechanical") for p in prs if p.get("mechanical"))
         flagged = [p for p in prs if any(r["tag"] == "missing-tests" for r in p["risks"])]
         core = [p for p in prs if any(r["tag"] == "core-path" for r in p["risks"])]
         dep = [p for p in prs if any(r["tag"] == "dependency" for r in p["risks"])]

@@ -138,7 +138,7 @@ def test_each_risk_rule_with_evidence() -> None:
     assert tags("x", [f("requirements/common.txt")], diff_facts=manifest)["dependency"].files == (
         "requirements/common.txt",
     )
-    assert "dependency" not in tags("Bump torch", [f("requirements/common.txt")])  # the diff says, not the title
+    assert "dependency" not in tags("Bump the docs theme", [f("requirements/docs.txt")])  # the diff says
     assert "platform" in tags("x", [f("vllm/platforms/rocm.py")])
     assert "ROCm" in tags("[ROCm] Fix x", [f("vllm/a.py")])["platform"].evidence
     assert "platform" not in tags("x", [f("vllm/v1/engine/output_processor.py")])  # "tpu" inside "output"

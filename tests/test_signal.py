@@ -299,7 +299,7 @@ def test_deprecation_is_public_surface(title: str, tagged: bool) -> None:
 @pytest.mark.parametrize(
     ("title", "tagged"),
     [
-        ("[ROCm] Fix the AITER path", True),
+        ("Fix the aarch64 wheels", True),
         ("Fix the build on Windows", True),
         ("Support SQL window functions", False),
         ("Add a sliding window to the rate limiter", False),

@@ -463,7 +463,8 @@ class MemorySource:
         return counts
 
     def history(self, since: int, until: int) -> list[HistoryPr]:
-        return [(pr.number, [(f.path, f.lines) for f in pr.files]) for pr in self.prs(since, until)]
+        # as the store's query gives them: a PR without files (an empty merge) has no rows
+        return [(pr.number, [(f.path, f.lines) for f in pr.files]) for pr in self.prs(since, until) if pr.files]
 
     def attributes(self) -> list[tuple[str, str, bool]]:
         return self._attributes

@@ -30,7 +30,7 @@ from typing import Any
 
 from prhub.analysis.paths import PathClasses, manifest_ecosystem, parse_gitattributes
 
-RUST_MIN_LINES = 10  # fewer changed .rs lines cannot reach any sensible missing-tests threshold
+RUST_MIN_LINES = 30  # fewer changed .rs lines do not reach a sensible missing-tests threshold
 _RUST_TEST_LINE = re.compile(
     rb"#\[\s*(cfg\(\s*test\s*\)|(\w+::)*test\b|rstest|test_case|proptest|quickcheck)|\bmod\s+tests?\b|\bproptest!"
 )
@@ -304,13 +304,23 @@ def dependency_facts(path: Path, commits: Sequence[CommitFiles]) -> list[tuple[s
     entries = _raw_entries(path, shas, [f":(glob)**/{n}" for n in names])
     blobs = _blobs(path, (b for files in entries.values() for _, old, new in files for b in (old, new)))
     rows: list[tuple[str, str, str, str]] = []
+    parsed: dict[tuple[str, str], dict[str, Any] | None] = {}  # a commit's new blob is the next one's old
+
+    def read(ecosystem: str, file: str, blob: str) -> dict[str, Any] | None:
+        if blob not in blobs:
+            return {}  # added or deleted: nothing on that side
+        key = (file, blob)
+        if key not in parsed:
+            parsed[key] = dependency_entries(ecosystem, file, blobs[blob])
+        return parsed[key]
+
     for sha, files in entries.items():
         for file, old, new in files:
             ecosystem = manifest_ecosystem(file)
             if ecosystem is None:
                 continue
-            before = dependency_entries(ecosystem, file, blobs[old]) if old in blobs else {}
-            after = dependency_entries(ecosystem, file, blobs[new]) if new in blobs else {}
+            before = read(ecosystem, file, old)
+            after = read(ecosystem, file, new)
             if before is None or after is None:
                 continue  # unreadable (not TOML, not JSON): no claim either way
             changed = changed_entries(before, after)
@@ -360,6 +370,8 @@ def rust_test_facts(
     for record in out.split(b"\x1e")[1:]:
         head, _, body = record.partition(b"\n")
         sha = head.strip().decode("ascii", "replace")
+        if not (_RUST_TEST_LINE.search(body) or _RUST_TEST_HUNK.search(body)):
+            continue  # most commits: one scan of the bytes in C, no line loop
         current: str | None = None
         hit: set[str] = set()
         for line in body.split(b"\n"):

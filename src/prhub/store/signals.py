@@ -46,15 +46,17 @@ def commits_to_scan(
     ).fetchall()
     if not rows:
         return []
-    lo, hi = rows[0][0], rows[-1][0]
     files: dict[str, list[tuple[str, str, int]]] = {}
-    for sha, path, status, lines in store.execute(
-        """SELECT f.sha, f.path, f.status, coalesce(f.additions, 0) + coalesce(f.deletions, 0) FROM branch_commits b
-           JOIN file_changes f ON f.repo_id = b.repo_id AND f.sha = b.sha
-           WHERE b.repo_id = ? AND b.branch = ? AND b.seq >= ? AND b.seq <= ? ORDER BY f.sha, f.idx""",
-        (repo_id, branch, lo, hi),
-    ):
-        files.setdefault(sha, []).append((path, status, lines))
+    shas = [row[1] for row in rows]
+    for i in range(0, len(shas), 500):  # by primary key, a few hundred commits at a time
+        chunk = shas[i : i + 500]
+        marks = ", ".join("?" * len(chunk))
+        for sha, path, status, lines in store.execute(
+            f"""SELECT sha, path, status, coalesce(additions, 0) + coalesce(deletions, 0) FROM file_changes
+                WHERE repo_id = ? AND sha IN ({marks}) ORDER BY sha, idx""",
+            (repo_id, *chunk),
+        ):
+            files.setdefault(sha, []).append((path, status, lines))
     return [(seq, sha, parents, files.get(sha, [])) for seq, sha, parents in rows]
 
 
