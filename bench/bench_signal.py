@@ -28,10 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from prhub.config import default_settings  # noqa: E402
 from prhub.period import week  # noqa: E402
 from prhub.report.context import build_context  # noqa: E402
-from prhub.store import (
-    open_store,  # noqa: E402
-    queries,  # noqa: E402
-)
+from prhub.store import Store, open_store, queries  # noqa: E402
 
 
 def busiest_weeks(store: Store, slug: str, n: int) -> list[str]:
