@@ -157,6 +157,7 @@ class Score:
     components: dict[str, float]
     reason: str
     judgement_reason: str | None = None  # with an LLM reading: why components.judgement
+    reasons: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # codes + parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,7 @@ class Pr:
     base_branch: str | None = None
     merge_kind: str | None = None
     llm: PrReading | None = None  # the model's validated reading (docs/llm.md)
+    mechanical: str | None = None  # formatter, typo, rename, lockfile, generated, vendored, release-merge, release
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,6 +298,7 @@ class Recommendation:
     paths: list[str] | None = None
     reverts: list[int] | None = None
     pairs: list[list[int]] | None = None
+    ecosystem: str | None = None  # pin-dependency: cargo, npm, pip, go... (the advice in its terms)
 
 
 @dataclass(frozen=True, slots=True)
