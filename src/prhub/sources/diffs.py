@@ -235,17 +235,16 @@ def changed_entries(before: dict[str, Any] | None, after: dict[str, Any] | None)
 
 
 # -- reading git ------------------------------------------------------------------------
+# git log over the commits named on stdin, each diffed against its first parent
+_LOG_LISTED = ("-c", "core.quotepath=off", "log", "--no-walk=unsorted", "--stdin", "--diff-merges=first-parent")
+
+
 def _raw_entries(path: Path, shas: Sequence[str], pathspecs: Sequence[str]) -> dict[str, list[tuple[str, str, str]]]:
     """sha -> [(path, old blob, new blob)] of the files matching ``pathspecs`` (first-parent diff)."""
     out = _git(
         path,
         [
-            "-c",
-            "core.quotepath=off",
-            "log",
-            "--no-walk=unsorted",
-            "--stdin",
-            "--diff-merges=first-parent",
+            *_LOG_LISTED,
             "-z",
             "--raw",
             "--no-abbrev",
@@ -349,12 +348,7 @@ def rust_test_facts(
     out = _git(
         path,
         [
-            "-c",
-            "core.quotepath=off",
-            "log",
-            "--no-walk=unsorted",
-            "--stdin",
-            "--diff-merges=first-parent",
+            *_LOG_LISTED,
             "-p",
             "-U0",
             "--no-color",
