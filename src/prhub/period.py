@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from prhub import catalogue
 from prhub.errors import UsageError
 
 _WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.I)
@@ -46,17 +47,17 @@ class Period:
         return f"{self.start.date().isoformat()}-to-{self.last_day.isoformat()}"
 
     def label(self, lang: str = "en") -> str:
+        words = catalogue.words(lang, "period_labels")
         first, last = self.start.date(), self.last_day
-        span_en = f"{first:%m-%d} to {last:%m-%d}"
-        span_zh = f"{first:%m-%d} 至 {last:%m-%d}"
+        span = words["span"].format(first=first, last=last)
         if self.kind == "week":
             year, week, _ = first.isocalendar()
-            return f"{year} 第 {week} 周 · {span_zh}" if lang == "zh" else f"{year} W{week:02d} · {span_en}"
+            return words["week"].format(year=year, week=week, first=first, last=last, span=span)
         if self.kind == "month":
-            return f"{first.year} 年 {first.month} 月" if lang == "zh" else f"{first:%Y-%m} · {span_en}"
+            return words["month"].format(first=first, last=last, span=span)
         if first.year != last.year:
-            span_en, span_zh = f"{first} to {last}", f"{first} 至 {last}"
-        return f"{first.year} · {span_zh}" if lang == "zh" else f"{first.year} · {span_en}"
+            span = words["span_long"].format(first=first, last=last)
+        return words["range"].format(first=first, last=last, span=span)
 
     def previous(self, n: int = 1) -> Period:
         """The period of the same kind n steps earlier (same length for ranges)."""

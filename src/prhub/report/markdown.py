@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from prhub.report import mdtext
-from prhub.report.phrases import HEADINGS, MARKDOWN, NOTICES, SECTION_KEYS
+from prhub.report.phrases import HEADINGS, MARKDOWN, NOTICES, SECTION_KEYS, WRITERS
 from prhub.report.prose import Voice, notice_text, percent, write_sections
 from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, strs
 
@@ -96,15 +96,15 @@ def _writers_line(ctx: dict[str, Any], lang: str) -> str:
     by_model = [HEADINGS[lang][k] for k in SECTION_KEYS if writers.get(k) == "llm"]
     by_rules = [HEADINGS[lang][k] for k in SECTION_KEYS if writers.get(k) != "llm"]
     name = mdtext.text(model)
-    if lang == "zh":
-        parts = [f"模型 {name} 撰写：{'、'.join(by_model)}" if by_model else f"模型 {name} 未通过校验，未采用"]
-        if by_rules:
-            parts.append(f"规则模板撰写：{'、'.join(by_rules)}")
-        return f"_{'；'.join(parts)}。_"
-    parts = [f"written by {name}: {', '.join(by_model)}" if by_model else f"nothing by {name} passed validation"]
+    words, sep = WRITERS[lang], MARKDOWN[lang]["list_sep"]
+    parts = [
+        words["model"].format(model=name, sections=sep.join(by_model))
+        if by_model
+        else words["model_none"].format(model=name)
+    ]
     if by_rules:
-        parts.append(f"by the templates: {', '.join(by_rules)}")
-    return f"_Sections {'; '.join(parts)}._"
+        parts.append(words["rules"].format(sections=sep.join(by_rules)))
+    return words["line"].format(parts=words["sep"].join(parts))
 
 
 def _extras(ctx: dict[str, Any], lang: str) -> str:

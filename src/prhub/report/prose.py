@@ -24,6 +24,7 @@ from typing import Any
 from prhub.report import mdtext
 from prhub.report.phrases import (
     COMPONENT_NAMES,
+    GRAMMAR,
     KIND_ALIASES,
     KIND_NAMES,
     NOTICES,
@@ -31,6 +32,7 @@ from prhub.report.phrases import (
     PERIOD_WORDS,
     PHRASES,
     RECOMMENDATIONS,
+    REVIEW_STATES,
     RISK_NAMES,
     RISK_WATCH,
     SECTION_KEYS,
@@ -106,31 +108,26 @@ class Voice:
             return ""
         if len(items) == 1:
             return items[0]
-        if self.lang == "zh":
-            head = ""
-            for item in items[:-1]:
-                head = glue(head + ("、" if head else ""), item, "zh")
-            return glue(glue(head, "和", "zh"), items[-1], "zh")
-        return f"{', '.join(items[:-1])} and {items[-1]}"
+        g = GRAMMAR[self.lang]
+        head = ""
+        for item in items[:-1]:
+            head = glue(head + (g["list_sep"] if head else ""), item, self.lang)
+        return glue(glue(head, g["list_last"], self.lang), items[-1], self.lang)
 
     def sentences(self, parts: Iterable[str]) -> str:
-        parts = [p for p in parts if p]
-        if self.lang == "zh":
-            out = ""
-            for part in parts:
-                out = glue(out, part, "zh")
-            return out
-        return " ".join(parts)
+        out = ""
+        for part in (p for p in parts if p):
+            out = glue(out + (GRAMMAR[self.lang]["sentence_sep"] if out else ""), part, self.lang)
+        return out
 
     def clauses(self, parts: Sequence[str]) -> str:
         """Short clauses joined into one sentence: 'A; b; c.' / 'A；B。'."""
         parts = [p for p in parts if p]
         if not parts:
             return ""
-        if self.lang == "zh":
-            return "；".join(parts) + "。"
-        first = parts[0][0].upper() + parts[0][1:]
-        return "; ".join([first, *parts[1:]]) + "."
+        g = GRAMMAR[self.lang]
+        first = parts[0][0].upper() + parts[0][1:]  # a no-op for Han text
+        return g["clause_sep"].join([first, *parts[1:]]) + g["clause_end"]
 
 
 def capitalize(text: str) -> str:
@@ -386,10 +383,7 @@ class Writer:
         return self.v.say(key, change=abs(change), previous=previous)
 
     def _theme_item(self, theme: dict[str, Any]) -> str:
-        n = len(self.f.theme_numbers(theme))
-        if self.lang == "zh":
-            return f"{self.theme_name(theme)}（{n} 个）"
-        return f"{self.theme_name(theme)} ({n})"
+        return self._counted(self.theme_name(theme), len(self.f.theme_numbers(theme)))
 
     def _summary_themes(self) -> str:
         f, v = self.f, self.v
@@ -412,7 +406,7 @@ class Writer:
         return v.say("sum.themes", themes=v.join([self._theme_item(t) for t in themes[:3]]))
 
     def _counted(self, name: str, n: int) -> str:
-        return f"{name}（{n} 个）" if self.lang == "zh" else f"{name} ({n})"
+        return GRAMMAR[self.lang]["counted"].format(name=name, n=n)
 
     def _summary_labels(self) -> str:
         labels = [lb for lb in self.f.labels if as_int(lb.get("count")) is not None][:3]
@@ -561,8 +555,7 @@ class Writer:
             if len(numbers) < 3:
                 return ""  # a small theme in a quiet week needs no justification
             reasons.append(v.say("why.volume"))
-        glue_word = "，" if self.lang == "zh" else ", and "
-        return v.say("kc.why", reasons=glue_word.join(reasons[:2]))
+        return v.say("kc.why", reasons=GRAMMAR[self.lang]["and_clause"].join(reasons[:2]))
 
     # -- 3. trends
 
@@ -617,7 +610,7 @@ class Writer:
             if trend in ("rising", "falling") and previous is None:
                 key += "_bare"
             what = v.say(key, count=self.prs_count(len(numbers)), prev_n=previous, kind=kind)
-            reps = ("、" if self.lang == "zh" else ", ").join(self.ref(n) for n in f.representatives(theme))
+            reps = GRAMMAR[self.lang]["list_sep"].join(self.ref(n) for n in f.representatives(theme))
             cells = [mdtext.cell(self.theme_name(theme)), mdtext.cell(what), mdtext.cell(reps)]
             rows.append(f"| {' | '.join(cells)} |")
         return "\n".join(rows)
@@ -634,7 +627,7 @@ class Writer:
             name = KIND_NAMES[self.lang].get(kind) or v.say("tr.kind_unclassified")
             items.append(v.say("tr.kind_count", kind=name, n=n))
         what = v.say("tr.row_other", count=self.prs_count(len(numbers)), kinds=v.join(items[:5]))
-        reps = ("、" if self.lang == "zh" else ", ").join(self.ref(n) for n in self.f.representatives(other))
+        reps = GRAMMAR[self.lang]["list_sep"].join(self.ref(n) for n in self.f.representatives(other))
         cells = [mdtext.cell(self.theme_name(other)), mdtext.cell(what), mdtext.cell(reps)]
         return f"| {' | '.join(cells)} |"
 
@@ -651,11 +644,11 @@ class Writer:
                     items.append(v.say("tr.label_rising", name=name, count=lb["count"]))
                 else:
                     items.append(f"{name} {lb['count']}")
-            lines.append(v.say("tr.labels", labels=("、" if self.lang == "zh" else ", ").join(items)))
+            lines.append(v.say("tr.labels", labels=GRAMMAR[self.lang]["list_sep"].join(items)))
         files = [hf for hf in f.hot_files if as_int(hf.get("prs")) is not None][:5]
         if files:
             items = [self._counted(mdtext.code(hf["path"]), hf["prs"]) for hf in files]
-            lines.append(v.say("tr.files", files=("、" if self.lang == "zh" else ", ").join(items)))
+            lines.append(v.say("tr.files", files=GRAMMAR[self.lang]["list_sep"].join(items)))
         return "\n".join(f"- {line}" for line in lines)
 
     def _trend_history(self) -> str:
@@ -699,7 +692,7 @@ class Writer:
             evidence = f.evidence(n, tag)
             if evidence:
                 shown = mdtext.text(mdtext.shorten_items(evidence, 60))
-                carriers.append(f"{self.ref(n)}（{shown}）" if self.lang == "zh" else f"{self.ref(n)} ({shown})")
+                carriers.append(GRAMMAR[self.lang]["aside"].format(what=self.ref(n), note=shown))
             else:
                 carriers.append(self.ref(n))
         carriers_text = v.say("rk.carriers", prs=v.join(carriers)) if carriers else ""
@@ -796,7 +789,7 @@ class Writer:
                 f"{names.get(k) or mdtext.text(k)} {f'{x:+.1f}' if k == 'judgement' else one_decimal(x)}"
                 for k, x in top
             ]
-            parts.append(v.say("kp.components", components=("、" if self.lang == "zh" else ", ").join(shown)))
+            parts.append(v.say("kp.components", components=GRAMMAR[self.lang]["list_sep"].join(shown)))
         return v.sentences(parts)
 
     def _review(self, review: object) -> str:
@@ -815,7 +808,7 @@ class Writer:
             label = REVIEW_STATES[self.lang].get(state.lower()) or mdtext.text(state)
             if not reviewers:
                 return label
-            return f"{label}（{self.v.join(reviewers)}）" if self.lang == "zh" else f"{label} ({', '.join(reviewers)})"
+            return GRAMMAR[self.lang]["aside"].format(what=label, note=GRAMMAR[self.lang]["list_sep"].join(reviewers))
         return ""
 
     def _review_summary(self, data: dict[str, Any]) -> str:
@@ -859,7 +852,7 @@ class Writer:
         issues = [f"#{n}" for n in ints(data.get("linked_issues"))[:3]]
         if issues:
             parts.append(v.say("rv.closes", issues=v.join(issues)))
-        return ("；" if self.lang == "zh" else "; ").join(p for p in parts if p)
+        return GRAMMAR[self.lang]["clause_sep"].join(p for p in parts if p)
 
     def _points(self, review: object) -> str:
         """The most discussed review threads: who raised what, on which file, quoted and linked."""
@@ -873,7 +866,7 @@ class Writer:
             points.append(
                 v.say("rv.point", who=mdtext.text(p.get("author") or "?"), path=mdtext.code(p.get("path")), quote=text)
             )
-        return v.say("kp.points", points=("；" if self.lang == "zh" else "; ").join(points)) if points else ""
+        return v.say("kp.points", points=GRAMMAR[self.lang]["clause_sep"].join(points)) if points else ""
 
     def _claims(self, claims: object) -> str:
         quotes = [self._quote(c["quote"]) for c in as_dicts(claims) if isinstance(c.get("quote"), str) and c["quote"]]
@@ -893,12 +886,6 @@ class Writer:
         if not lines:
             return v.say("rc.none")
         return v.say("rc.intro") + "\n\n" + "\n".join(f"- {line}" for line in lines)
-
-
-REVIEW_STATES: dict[str, dict[str, str]] = {
-    "en": {"approved": "approved", "changes_requested": "changes requested", "commented": "discussed, no verdict"},
-    "zh": {"approved": "已批准", "changes_requested": "要求修改", "commented": "有讨论，未给结论"},
-}
 
 
 def percent(share: float) -> str:
@@ -952,12 +939,12 @@ def recommendation_text(rec: dict[str, Any], lang: str) -> str:
     }
     shown = [opt("pair", revert=f"#{n}", reverted=f"#{pairs[n]}") if n in pairs else f"#{n}" for n in numbers[:6]]
     if len(numbers) > 6:
-        shown.append("其他 PR" if lang == "zh" else "others")
+        shown.append(GRAMMAR[lang]["others"])
     prs = voice.join(shown)
     total = as_int(rec.get("count"))
     if total is not None and total > len(numbers) and numbers:
         # the structured item lists the first few PRs; say how many it stands for
-        prs = f"{prs} 等 {total} 个 PR" if lang == "zh" else f"{prs} ({total} in all)"
+        prs = GRAMMAR[lang]["in_all"].format(prs=prs, total=total)
     if kind not in table or kind in ("unknown", "unknown_no_prs") or not numbers and kind != "watch-theme":
         own = rec.get("text")
         if isinstance(own, str) and own.strip():
