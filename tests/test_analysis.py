@@ -8,8 +8,9 @@ from prhub.analysis import importance, modules, recommend, themes
 from prhub.analysis.labels import Labeller, parse_title, reverted_title
 from prhub.analysis.paths import PathMatcher
 from prhub.analysis.pipeline import Analyzer
-from prhub.analysis.risks import RiskRules
+from prhub.analysis.risks import Risk, RiskRules
 from prhub.config import default_settings
+from prhub.report.reasons import risk_evidence_text
 from prhub.store.queries import PrFile, StoredPr
 
 SETTINGS = default_settings("vllm-project/vllm")  # the vllm preset, matched by slug
@@ -116,6 +117,11 @@ def test_module_inference_is_depth_aware() -> None:
 
 
 # -- risks ------------------------------------------------------------------------------
+def said(risk: Risk, lang: str = "en") -> str:
+    """A risk's evidence as a reader reads it."""
+    return risk_evidence_text(risk, lang)
+
+
 def tags(
     title: str,
     files: list[PrFile],
@@ -123,16 +129,15 @@ def tags(
     reverts: int | None = None,
     diff_facts: list[tuple[str, str, str]] | None = None,
 ) -> dict:
-    return {r.tag: r for r in RiskRules(SETTINGS).assess(title, files, core, [], reverts, "en", diff_facts or [])}
+    return {r.tag: r for r in RiskRules(SETTINGS).assess(title, files, core, [], reverts, diff_facts or [])}
 
 
 def test_each_risk_rule_with_evidence() -> None:
-    assert (
-        "vllm/config/vllm.py"
-        in tags("x", [f("vllm/config/vllm.py")], frozenset({"vllm/config/vllm.py"}))["core-path"].evidence
+    assert "vllm/config/vllm.py" in said(
+        tags("x", [f("vllm/config/vllm.py")], frozenset({"vllm/config/vllm.py"}))["core-path"]
     )
     untested = tags("x", [f("vllm/a.py", 60, 10)])
-    assert "missing-tests" in untested and "70 source lines" in untested["missing-tests"].evidence
+    assert "missing-tests" in untested and "70 source lines" in said(untested["missing-tests"])
     assert "missing-tests" not in tags("x", [f("vllm/a.py", 60, 10), f("tests/test_a.py")])
     manifest = [("dependency", "requirements/common.txt", "pip torch")]
     assert tags("x", [f("requirements/common.txt")], diff_facts=manifest)["dependency"].files == (
@@ -140,12 +145,12 @@ def test_each_risk_rule_with_evidence() -> None:
     )
     assert "dependency" not in tags("Bump the docs theme", [f("requirements/docs.txt")])  # the diff says
     assert "platform" in tags("x", [f("vllm/platforms/rocm.py")])
-    assert "ROCm" in tags("[ROCm] Fix x", [f("vllm/a.py")])["platform"].evidence
+    assert "ROCm" in said(tags("[ROCm] Fix x", [f("vllm/a.py")])["platform"])
     assert "platform" not in tags("x", [f("vllm/v1/engine/output_processor.py")])  # "tpu" inside "output"
     assert "config" in tags("x", [f("vllm/envs.py")])
     assert "new-model" in tags("Add X", [f("vllm/model_executor/models/x.py", status="A")])
     assert "large-change" in tags("x", [f("vllm/a.py", 700, 200)])
-    assert tags('Revert "x (#1)"', [f("a.py")], reverts=1)["revert"].evidence == "reverts #1"
+    assert said(tags('Revert "x (#1)"', [f("a.py")], reverts=1)["revert"]) == "reverts #1"
     assert "revert" in tags("[ROCm] Revert the AITER default", [f("a.py")])  # the reverted PR unknown
     assert "revert" in tags("[Revert][Bugfix] Restore the QKV loader", [f("a.py")])
     assert "revert" not in tags("[Bugfix] Fix revert path in the scheduler", [f("a.py")])
@@ -158,19 +163,25 @@ def test_a_test_file_is_no_path_evidence_for_a_risk() -> None:
     rocm_test = [f("tests/rocm/aiter/test_mla_fp8.py"), f("tests/kernels/test_xpu_ops.py")]
     assert "platform" not in tags("Skip a flaky attention test", rocm_test)
     # a test-only change is platform work when its title says so (the title is the evidence)
-    said = tags("[ROCm] Add AITER MLA FP8 tests", rocm_test)["platform"]
-    assert said.rule == "title" and "ROCm" in said.evidence and said.files == ()
+    by_title = tags("[ROCm] Add AITER MLA FP8 tests", rocm_test)["platform"]
+    assert by_title.rule == "title" and "ROCm" in said(by_title) and by_title.files == ()
     # with a platform source file, that file is the evidence, never the test next to it
     both = tags("x", [f("vllm/platforms/rocm.py"), *rocm_test])["platform"]
     assert both.files == ("vllm/platforms/rocm.py",)
 
 
 def test_risk_evidence_reads_naturally_in_both_languages() -> None:
-    one = tags("x", [f("vllm/a.py", 60, 10)])["missing-tests"].evidence
-    assert one == "70 source lines in 1 file, no test changed"
-    core = frozenset({"vllm/a.py", "vllm/b.py"})
-    zh = {r.tag: r for r in RiskRules(SETTINGS).assess("x", [f("vllm/a.py"), f("vllm/b.py")], core, [], None, "zh")}
-    assert zh["core-path"].evidence == "核心文件：vllm/a.py、vllm/b.py"  # Chinese punctuation, no ", "
+    untested = tags("x", [f("vllm/a.py", 60, 10)])["missing-tests"]
+    assert said(untested) == "70 source lines in 1 file, no test changed"
+    assert said(untested, "zh") == "1 个源码文件改动 70 行，未改测试"
+    core = tags("x", [f("vllm/a.py"), f("vllm/b.py")], frozenset({"vllm/a.py", "vllm/b.py"}))["core-path"]
+    assert said(core, "zh") == "核心文件：vllm/a.py、vllm/b.py"  # Chinese punctuation, no ", "
+    assert said(core) == "core files: vllm/a.py, vllm/b.py"
+    many = tags("x", [f(f"vllm/m{i}.py") for i in range(5)], frozenset(f"vllm/m{i}.py" for i in range(5)))
+    assert said(many["core-path"]) == "core files: vllm/m0.py, vllm/m1.py, vllm/m2.py (+2)"
+    manifest = [("dependency", "Cargo.toml", "cargo serde,tokio")]
+    dep = tags("x", [f("Cargo.toml")], diff_facts=manifest)["dependency"]
+    assert said(dep) == "Cargo.toml: serde, tokio" and said(dep, "zh") == "Cargo.toml：serde、tokio"
 
 
 def results(prs: list[StoredPr]) -> list:

@@ -363,7 +363,7 @@ class Analyzer:
             core = frozenset(p for p in paths if self.configured_core(p) and self.path_class(p) == "source")
         label_names = [label.name for label in facts.labels]
         found = self.risk_rules.assess(
-            pr.title, pr.files, core, label_names, pr.reverts_pr, lang, pr.diff_facts, facts.mechanical
+            pr.title, pr.files, core, label_names, pr.reverts_pr, pr.diff_facts, facts.mechanical
         )
         mods = module_map.modules_of(paths)
         core_hits = sum(1 for p in paths if p in core)

@@ -35,20 +35,10 @@ _ORDER = {tag: i for i, tag in enumerate(RISK_TAGS)}
 @dataclass(frozen=True, slots=True)
 class Risk:
     tag: str
-    evidence: str  # which files or words, in the report's language
+    evidence: str  # what shows it, a code the catalogue words (table risk_evidence)
     rule: str  # the rule that fired: a glob, a regex name, a threshold
     files: tuple[str, ...] = ()  # the files behind it, when files are the evidence
-
-
-def _files(paths: Sequence[str], lang: str = "en", limit: int = 3) -> str:
-    zh = lang == "zh"
-    shown = ("、" if zh else ", ").join(paths[:limit])
-    more = len(paths) - limit
-    return shown + ((f"（另 {more} 个）" if zh else f" (+{more})") if more > 0 else "")
-
-
-def _plural(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    params: tuple[tuple[str, object], ...] = ()  # the evidence's figures and names
 
 
 class RiskRules:
@@ -76,69 +66,62 @@ class RiskRules:
         core: set[str] | frozenset[str],
         labels: Sequence[str],
         reverts: int | None,
-        lang: str = "en",
         diff_facts: Sequence[tuple[str, str, str]] = (),
         mechanical: str | None = None,
     ) -> list[Risk]:
-        zh = lang == "zh"
         t = self.thresholds
         found: dict[str, Risk] = {}
         paths = [f.path for f in files]
 
         core_hits = [p for p in paths if p in core and self.is_source(p)]
         if core_hits:
-            label = "核心文件：" if zh else "core files: "
-            found["core-path"] = Risk("core-path", label + _files(core_hits, lang), "core", tuple(core_hits))
+            found["core-path"] = Risk("core-path", "core", "core", tuple(core_hits))
 
         source = [f for f in files if self.is_source(f.path) and is_code(f.path)]  # program text only
         source_lines = sum(f.lines for f in source)
         source_files = len(source)
         tested = any(self.tests(p) for p in paths) or any(kind == "inline-tests" for kind, _, _ in diff_facts)
         if source_lines > t["missing_tests_lines"] and not tested and not mechanical:
-            text = (
-                f"{source_files} 个源码文件改动 {source_lines} 行，未改测试"
-                if zh
-                else f"{source_lines} source lines in {_plural(source_files, 'file')}, no test changed"
+            found["missing-tests"] = Risk(
+                "missing-tests",
+                "untested",
+                f"> {t['missing_tests_lines']} lines",
+                params=(("lines", source_lines), ("files", source_files)),
             )
-            found["missing-tests"] = Risk("missing-tests", text, f"> {t['missing_tests_lines']} lines")
 
         counted = [f for f in files if self.classes.counts(f.path)]
         lines = sum(f.lines for f in counted)
         if not mechanical and (lines >= t["large_change_lines"] or len(counted) >= t["large_change_files"]):
-            n = len(counted)
-            text = f"{lines} 行，{n} 个文件" if zh else f"{lines} lines in {_plural(n, 'file')}"
-            found["large-change"] = Risk("large-change", text, "size")
+            found["large-change"] = Risk(
+                "large-change", "size", "size", params=(("lines", lines), ("files", len(counted)))
+            )
 
         manifests = [(path, detail) for kind, path, detail in diff_facts if kind == "dependency"]
         if manifests:
             entries = [e for _, detail in manifests for e in detail.split(" ", 1)[-1].split(",") if e]
-            shown = _files([p for p, _ in manifests], lang)
-            if entries:
-                shown += ("：" if zh else ": ") + _files(list(dict.fromkeys(entries)), lang)
             found["dependency"] = Risk(
-                "dependency", shown, "manifest:" + manifests[0][1].split(" ", 1)[0], tuple(p for p, _ in manifests)
+                "dependency",
+                "manifest",
+                "manifest:" + manifests[0][1].split(" ", 1)[0],
+                tuple(p for p, _ in manifests),
+                (("entries", tuple(dict.fromkeys(entries))),),
             )
 
         if reverts is not None or "revert" in labels or _REVERT_TITLE.match(title):
-            text = (
-                (f"回滚 #{reverts}" if zh else f"reverts #{reverts}")
-                if reverts
-                else ("标题表明是回滚" if zh else "the title says Revert")
-            )
-            found["revert"] = Risk("revert", text, "revert")
+            if reverts:
+                found["revert"] = Risk("revert", "reverts", "revert", params=(("number", reverts),))
+            else:
+                found["revert"] = Risk("revert", "revert_title", "revert")
 
         added_models = [f.path for f in files if f.status == "A" and self.new_model(f.path) and not self.tests(f.path)]
         if added_models:
-            found["new-model"] = Risk(
-                "new-model", f"{'新增' if zh else 'adds'} {_files(added_models, lang)}", "new file"
-            )
+            found["new-model"] = Risk("new-model", "adds", "new file", tuple(added_models))
         elif "new-model" in labels:
-            found["new-model"] = Risk("new-model", "标题标签 [New Model]" if zh else "title tag [New Model]", "label")
+            found["new-model"] = Risk("new-model", "label", "label", params=(("label", "New Model"),))
 
         deleted = [f for f in files if f.status == "D" and self.is_source(f.path)]
         if sum(f.deletions for f in deleted) >= t["deleted_lines"] and mechanical is None:
-            text = f"{'删除' if zh else 'deletes'} {_files([f.path for f in deleted], lang)}"
-            found["deprecation"] = Risk("deprecation", text, "deleted files")
+            found["deprecation"] = Risk("deprecation", "deletes", "deleted files", tuple(f.path for f in deleted))
 
         # a test file is no evidence of a rule's risk (a test under tests/windows/ ships nothing to a
         # Windows user): path rules look at the other files, and a test-only change is left to the title
@@ -149,11 +132,11 @@ class RiskRules:
                 continue  # first match wins per tag
             hits = [p for p in shipped if path_match(p)]
             if hits:
-                found[tag] = Risk(tag, _files(hits, lang), path_match.first(hits[0]) or "paths", tuple(hits))
+                found[tag] = Risk(tag, "paths", path_match.first(hits[0]) or "paths", tuple(hits))
                 continue
             if title_match is not None:
                 word = title_match.search(title)
                 if word:
                     said = word.group(0).strip()
-                    found[tag] = Risk(tag, f"标题提到 “{said}”" if zh else f'title mentions "{said}"', "title")
+                    found[tag] = Risk(tag, "title", "title", params=(("words", said),))
         return sorted(found.values(), key=lambda r: _ORDER[r.tag])

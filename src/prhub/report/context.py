@@ -17,7 +17,7 @@ from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
 from prhub.period import MAX_YEAR, MIN_YEAR, Period, week
 from prhub.report.phrases import RISK_WHY
-from prhub.report.reasons import reason_text
+from prhub.report.reasons import reason_text, risk_evidence_text
 from prhub.report.safetext import clean_tree
 from prhub.store import Repository, Store, queries
 
@@ -308,7 +308,7 @@ def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, s
         "labels": [{"name": label.name, "source": label.source} for label in r.facts.labels],
         "title_tags": list(r.facts.parts.tags),
         "kind": r.facts.kind,
-        "risks": [{"tag": k.tag, "evidence": k.evidence, "rule": k.rule} for k in r.risks],
+        "risks": [{"tag": k.tag, "evidence": risk_evidence_text(k, lang), "rule": k.rule} for k in r.risks],
         "theme": theme_names.get(r.theme_key) if r.theme_key else None,
         "theme_key": r.theme_key,
         "modules": r.modules,

@@ -33,6 +33,7 @@ REASON_SIZES: dict[str, dict[str, str]] = table("reason_sizes")
 MECHANICAL_NAMES: dict[str, dict[str, str]] = table("mechanical_names")
 REASONS: dict[str, dict[str, str]] = table("reasons")
 REVIEW_STATES: dict[str, dict[str, str]] = table("review_states")
+RISK_EVIDENCE: dict[str, dict[str, str]] = table("risk_evidence")
 GRAMMAR: dict[str, dict[str, str]] = table("grammar")
 WRITERS: dict[str, dict[str, str]] = table("writers")
 # the web pages' words: their own table plus the section headings
