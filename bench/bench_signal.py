@@ -8,6 +8,12 @@ reading its file list (``--flags`` prints them all, ``--sample N`` a fixed sampl
     python bench/bench_signal.py --db /tmp/ruff.db --repo astral-sh/ruff --week 2026-W33 --week 2026-W30
     python bench/bench_signal.py --db /tmp/ruff.db --repo astral-sh/ruff --busiest 2   # the two busiest weeks
 
+    python bench/bench_signal.py --db /tmp/ruff.db --repo astral-sh/ruff --year   # the last 52 weeks' figures
+
+``--year`` prints, over the last 52 full weeks (``--span N``: N weeks) with at least ``--min-prs`` merged PRs, the
+median weekly mean importance and key share and the key share of all their PRs: what
+docs/calibration.md promises (a typical busy week: a mean of 4.5-5, about one PR in ten key).
+
 The database is one synced with ``prhub sync CLONE --db FILE``; nothing is written to it.
 ``--busiest N`` picks the N weeks with the most merged PRs among the last 52 weeks of the
 stored history (ties: the later week).
@@ -25,7 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from prhub.config import default_settings  # noqa: E402
+from prhub.analysis.pipeline import Analyzer, MemorySource, analyse_period  # noqa: E402
+from prhub.config import Settings, default_settings  # noqa: E402
 from prhub.period import week  # noqa: E402
 from prhub.report.context import build_context  # noqa: E402
 from prhub.store import Store, open_store, queries  # noqa: E402
@@ -49,6 +56,37 @@ def busiest_weeks(store: Store, slug: str, n: int) -> list[str]:
     return sorted(counts, key=lambda k: (-counts[k], k), reverse=False)[:n]
 
 
+def year_figures(store: Store, slug: str, settings: Settings, min_prs: int, span: int = 52) -> None:
+    """The last ``span`` full weeks with at least min_prs PRs: weekly mean and key share, their medians."""
+    repo = store.repository(slug)
+    times = queries.merge_times(store, repo.id)
+    if not times:
+        return
+    last = week(datetime.fromtimestamp(times[-1], UTC).strftime("%G-W%V"))
+    source = MemorySource(store, repo)
+    analyzer = Analyzer(settings)
+    means, shares, key, total = [], [], 0, 0
+    for n in range(span, 0, -1):
+        p = last.previous(n)
+        analysis = analyse_period(analyzer, source, p)
+        values = [r.score.value for r in analysis.results]
+        if len(values) < min_prs:
+            continue
+        k = sum(v >= settings.key_threshold for v in values)
+        means.append(statistics.fmean(values))
+        shares.append(k / len(values))
+        key, total = key + k, total + len(values)
+    if not means:
+        print(f"== {slug}: no week with {min_prs} PRs in the last {span}")
+        return
+    q = statistics.quantiles
+    print(f"== {slug}: {len(means)} weeks with >= {min_prs} PRs in the last {span} ({total} PRs)")
+    m, k = q(means, n=10), q(shares, n=10)
+    print(f"   weekly mean: median {statistics.median(means):.2f} (p10 {m[0]:.2f}, p90 {m[-1]:.2f})")
+    print(f"   weekly key share: median {statistics.median(shares):.1%} (p10 {k[0]:.1%}, p90 {k[-1]:.1%})")
+    print(f"   key PRs overall: {key}/{total} = {key / total:.1%}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", required=True)
@@ -58,10 +96,18 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=5)
     ap.add_argument("--flags", action="store_true", help="print every missing-tests flag with its files")
     ap.add_argument("--sample", type=int, default=0, help="print a fixed random sample of N flags")
+    ap.add_argument("--year", action="store_true", help="the last 52 weeks' mean importance and key share")
+    ap.add_argument("--min-prs", type=int, default=20, help="with --year: weeks with at least this many PRs")
+    ap.add_argument("--span", type=int, default=52, help="with --year: that many weeks back (default 52)")
+    ap.add_argument("--raw", action="store_true", help="importance without the calibration (as before it)")
     args = ap.parse_args()
 
     settings = default_settings(args.repo) if "slug" in default_settings.__code__.co_varnames else default_settings()
+    if args.raw:
+        settings["importance"]["calibrate"] = False
     store = open_store(args.db)
+    if args.year:
+        year_figures(store, args.repo, settings, args.min_prs, args.span)
     weeks = list(args.week) + [w for w in busiest_weeks(store, args.repo, args.busiest) if w not in args.week]
     for label in weeks:
         ctx = build_context(store, args.repo, week(label), "en", settings)

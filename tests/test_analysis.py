@@ -80,6 +80,13 @@ def test_kind_precedence() -> None:
     assert kind('Revert "Add b200 test (#38577)"', [".buildkite/a.yaml"]) == "revert"
     assert kind("Add EXAONE-4.5", ["vllm/x.py"]) == "feature"
     assert kind("Tweak something", ["vllm/x.py"]) == "change"
+    # an area prefix is no kind: the verb after it is ("promql: add ...", "model/histogram: trim ...")
+    assert kind("promql: add experimental `start_timestamp()` function", ["promql/functions.go"]) == "feature"
+    assert kind("discovery/aws, ec2: remove the legacy role", ["discovery/aws/ec2.go"]) == "refactor"
+    # rust-analyzer's changelog prefixes: an internal change, a minor one
+    assert kind("internal: Tweak the salsa queries", ["crates/hir/src/a.rs"]) == "refactor"
+    assert kind("minor: Tweak a message", ["crates/ide/src/a.rs"]) == "minor"
+    assert kind("internal: Fix a flaky test helper", ["crates/hir/src/a.rs"]) == "fix"
 
 
 def test_ai_assistants_and_bots() -> None:
@@ -139,6 +146,17 @@ def test_each_risk_rule_with_evidence() -> None:
     untested = tags("x", [f("vllm/a.py", 60, 10)])
     assert "missing-tests" in untested and "70 source lines" in said(untested["missing-tests"])
     assert "missing-tests" not in tags("x", [f("vllm/a.py", 60, 10), f("tests/test_a.py")])
+    # a refactor keeps behaviour: no new test asked; a perf change is tested by a benchmark
+    rules = RiskRules(SETTINGS)
+    big = [f("vllm/a.py", 60, 10)]
+
+    def untested(files: list[PrFile], kind: str) -> bool:
+        return "missing-tests" in {r.tag for r in rules.assess("x", files, frozenset(), [], None, kind=kind)}
+
+    assert not untested(big, "refactor") and untested(big, "perf")
+    assert not untested([*big, f("benchmarks/bench_x.py")], "perf")
+    assert not untested([*big, f("crates/b/benches/x.rs")], "perf")
+    assert untested([*big, f("benchmarks/b.py")], "fix")  # a benchmark tests a speed-up, not a fix
     manifest = [("dependency", "requirements/common.txt", "pip torch")]
     assert tags("x", [f("requirements/common.txt")], diff_facts=manifest)["dependency"].files == (
         "requirements/common.txt",
@@ -200,9 +218,39 @@ def test_platform_recommendation_names_the_lanes_of_its_own_prs() -> None:
             pr(5, "Fix the CUDA platform probe", [f("vllm/platforms/cuda.py")]),
         ]
     )
-    rec = next(r for r in recommend.recommendations(rs, [], 0.0) if r["kind"] == "platform-ci")
+    platforms = SETTINGS["risks"]["platforms"]
+    rec = next(r for r in recommend.recommendations(rs, [], 0.0, platforms) if r["kind"] == "platform-ci")
     # only the ROCm PRs go with "run the ROCm lanes"; CPU, TPU and CUDA changes are not ROCm's
     assert rec["platform"] == "ROCm" and sorted(rec["prs"]) == [2, 4] and rec["count"] == 2
+    # the accelerators are vllm's words (its preset); the defaults name generic platforms only
+    generic = default_settings()["risks"]["platforms"]
+    assert "ROCm" not in generic and "Windows" in generic
+    plain = recommend.recommendations(rs, [], 0.0, generic)
+    assert next(r for r in plain if r["kind"] == "platform-ci")["platform"] is None
+
+
+def test_platform_names_come_from_the_settings() -> None:
+    from prhub.config import from_text
+    from prhub.errors import ConfigError
+
+    text = '[risks.platforms]\nHaiku = "(?i)haiku"\n[[risk_rules]]\ntag = "platform"\npaths = ["src/os/**"]\n'
+    own = from_text(text, "prhub.toml")
+    assert own["risks"]["platforms"] == {"Haiku": "(?i)haiku"}  # a prhub.toml's table replaces the defaults'
+    analyzer = Analyzer(own)
+    module_map = modules.infer(Counter(), 3, 0.06, 0.008)
+    rs = [
+        analyzer.assess(analyzer.facts(p), frozenset(), module_map, None, "en")
+        for p in [pr(1, "Fix the build", [f("src/os/haiku/io.c")]), pr(2, "Fix polling", [f("src/os/bsd/io.c")])]
+    ]
+    recs = recommend.recommendations(rs, [], 0.0, own["risks"]["platforms"])
+    rec = next(r for r in recs if r["kind"] == "platform-ci")
+    assert rec["platform"] == "Haiku" and rec["prs"] == [1]  # named from the files behind the tag
+    try:
+        from_text('[risks.platforms]\nBad = "(unclosed"\n', "prhub.toml")
+    except ConfigError as exc:
+        assert "risks.platforms.Bad is not a valid regular expression" in str(exc)
+    else:
+        raise AssertionError("a bad pattern must be refused")
 
 
 def test_revert_recommendation_pairs_each_revert_with_what_it_undid() -> None:
@@ -238,6 +286,28 @@ def test_importance_components_and_bounds() -> None:
     # a mechanical change keeps its base and stays below the key threshold whatever its size
     fmt = importance.score(9000, 6, 5, "refactor", ["a"], ["large-change"], w, ref, mechanical="formatter")
     assert fmt.value < 6.0 and fmt.codes == ["size", "mechanical"] and fmt.components["size"] == 0
+
+
+def test_importance_is_calibrated_to_the_repository_s_own_history() -> None:
+    w = SETTINGS["importance"]
+    # a repository whose PRs score low and alike (docs and small fixes): 3.6 to 5.5, mean 4.25
+    history = [3.6 + 0.019 * i for i in range(101)]
+    cal = importance.Calibration.fit(history, 6.0, w)
+    mapped = [h * cal.scale + cal.shift for h in history]
+    assert abs(sum(mapped) / len(mapped) - w["target_mean"]) < 0.01
+    assert sum(round(v, 1) >= 6.0 for v in mapped) == 10  # one in ten at the key threshold
+    # the top of the fitted history, mapped: key; a mechanical change as high: never key
+    top = importance.Score(5.5, {"size": 1.0}, ({"code": "size"},), 5.5)
+    fmt = importance.Score(5.5, {"size": 0.0}, ({"code": "mechanical"},), 5.5, mechanical=True)
+    assert cal.apply(top, 6.0).value >= 6.0 and cal.apply(fmt, 6.0).value == 5.5
+    shifted = cal.apply(top, 6.0)
+    assert round(5.5 + shifted.components["calibration"], 1) == shifted.value  # the components still add up
+    # scores all alike are shifted, not stretched without end
+    alike = importance.Calibration.fit([4.0] * 90 + [4.1] * 10, 6.0, w)
+    assert alike.scale == w["calibration_max_scale"]
+    # too few PRs to fit on, or calibration off: the weighted sum as it is
+    assert importance.Calibration.fit(history[:10], 6.0, w) == importance.Calibration()
+    assert importance.Calibration.fit(history, 6.0, {**w, "calibrate": False}).apply(top, 6.0) is top
 
 
 def test_importance_reasons_read_in_both_languages() -> None:

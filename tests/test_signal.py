@@ -78,6 +78,31 @@ mod tests {
 }
 """
 
+# rust-analyzer's tests: a fixture in a raw string, whose unindented lines git would take for the
+# hunk's enclosing item; a change inside it is a change to a test
+RUST_FIXTURE = """pub fn complete(text: &str) -> usize {{
+    text.len()
+}}
+
+#[cfg(test)]
+mod tests {{
+    fn check(fixture: &str) {{
+        assert!(super::complete(fixture) > 0);
+    }}
+
+    #[test]
+    fn completes_in_main() {{
+        check(
+            r#"
+fn main() {{
+    let x = 1;
+}}
+{more}"#,
+        );
+    }}
+}}
+"""
+
 
 def test_every_language_s_test_layout_counts_as_tests(tmp_path: Path) -> None:
     repo = ScriptedRepo(tmp_path / "layouts")
@@ -97,6 +122,10 @@ def test_every_language_s_test_layout_counts_as_tests(tmp_path: Path) -> None:
     repo.commit("Grow crate c with its unit tests (#102)")
     repo.write("crates/c/src/more.rs", code(80, "// more"))
     repo.commit("Grow crate c without tests (#103)")
+    repo.write("crates/d/src/lib.rs", RUST_FIXTURE.format(more=""))
+    repo.commit("Add crate d (#104)")
+    repo.write("crates/d/src/lib.rs", RUST_FIXTURE.format(more="".join(f"struct S{i};\n" for i in range(60))))
+    repo.commit("Complete the structs of a fixture (#105)")
 
     prs = by_number(report(repo, tmp_path))
     for number, (language, _, _) in enumerate(LAYOUTS, start=1):
@@ -104,6 +133,7 @@ def test_every_language_s_test_layout_counts_as_tests(tmp_path: Path) -> None:
     assert "missing-tests" in risk_tags(prs[100])
     assert "missing-tests" not in risk_tags(prs[102])  # #[cfg(test)] mod tests in the diff
     assert "missing-tests" in risk_tags(prs[103])
+    assert "missing-tests" not in risk_tags(prs[105])  # inside a test's fixture string
 
 
 def test_test_globs_by_language() -> None:
@@ -175,6 +205,8 @@ def test_mechanical_changes_are_never_key(tmp_path: Path) -> None:
     repo.commit("Sync the vendored library (#35)")
     _spread(repo, "release", 300)
     repo.commit("Merge v1.5 into main (#36)")
+    _spread(repo, "unrelease", 300)
+    repo.commit('Revert "prepare 1.6.0-rc.0" (#37)')  # undoing release housekeeping is housekeeping
     # the control: a change as large and as broad, that is not mechanical, is key
     _spread(repo, "feature", 300)
     repo.commit("Add the new scheduler across every module (#40)")
@@ -189,6 +221,7 @@ def test_mechanical_changes_are_never_key(tmp_path: Path) -> None:
         34: "generated",
         35: "vendored",
         36: "release-merge",
+        37: "release",
     }
     for number, why in expected.items():
         assert prs[number]["mechanical"] == why, (number, prs[number]["mechanical"])

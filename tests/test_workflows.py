@@ -188,6 +188,23 @@ def test_maintenance_branch_prs_are_listed_once_in_their_week(repo: ScriptedRepo
     assert "already up to date" in again.stdout
 
 
+def test_a_maintenance_branch_pr_has_its_diff_read(repo: ScriptedRepo, tmp_path: Path) -> None:
+    # the PR's commit is on stable, never on main's first-parent line: its diff is read all the same
+    repo.write("requirements.txt", "requests==2.31.0\n")
+    repo.commit("Pin requests", author=ALICE, at=EPOCH - WEEK)
+    repo.checkout("stable", create_at="main")
+    repo.write("requirements.txt", "requests==2.32.3\n")
+    bump = repo.commit("Bump requests to 2.32.3 (#6001)", author=CAROL, committer=FORGE, at=EPOCH + 100)
+    repo.checkout("main")
+    bring(repo, bump)
+    repo.merge("Merge branch 'stable'", bump, author=MAINTAINER, at=EPOCH + 200)
+    synced(repo, tmp_path)
+    week = {p["number"]: p for p in report(repo, tmp_path)["prs"]}
+    assert week[6001]["base_branch"] == "stable"
+    dependency = [r for r in week[6001]["risks"] if r["tag"] == "dependency"]
+    assert dependency and "requests" in dependency[0]["evidence"]
+
+
 def test_unrelated_history_merged_in_brings_no_prs(repo: ScriptedRepo, tmp_path: Path) -> None:
     # a subtree sync: another project's history (its own root, its own PR numbers) merged in
     repo.git("checkout", "-q", "--orphan", "upstream")

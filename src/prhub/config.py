@@ -89,7 +89,7 @@ ENV_KEYS = {
     "PRHUB_QUICK_LOOK": "quick_look",
     "PRHUB_PRESET": "preset",
 }
-_TABLES_AS_VALUES = ("modules.map", "importance.kind")  # tables whose keys are data, not settings
+_TABLES_AS_VALUES = ("modules.map", "importance.kind", "risks.platforms")  # tables whose keys are data, not settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +318,16 @@ def _merge(
             into[key] = {**into[key], **value} if extend else dict(value)
             origins[name] = origin
             continue
+        if name == "risks.platforms":
+            _check_table(value, name, where, None, (str,))
+            for platform, pattern in value.items():
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    raise ConfigError(f"{where}: {name}.{platform} is not a valid regular expression: {exc}") from None
+            into[key] = {**into[key], **value} if extend else dict(value)
+            origins[name] = origin
+            continue
         if key in RULE_KEYS:
             value = [_check_rule(rule, key, i, where) for i, rule in enumerate(_as_list(value, name, where))]
         else:
@@ -450,7 +460,7 @@ def documented_keys() -> list[str]:
         for key, value in table.items():
             name = f"{prefix}{key}"
             keys.append(name)
-            if isinstance(value, dict) and name != "modules.map":
+            if isinstance(value, dict) and name not in ("modules.map", "risks.platforms"):
                 walk(value, f"{name}.")
 
     walk(DEFAULTS, "")

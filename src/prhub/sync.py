@@ -345,6 +345,7 @@ class _BatchWriter:
         numbers = [r.number for found, _ in nested.values() for r in found.refs]
         taken = self.store.pr_numbers_present(self.repo_id, numbers)
         commit_rows, file_rows, trailer_rows, pr_rows = [], [], [], []
+        written: list[Commit] = []
         for commit in self.git.commits(list(nested)):
             found, name = nested[commit.sha]
             refs = [r for r in found.refs if r.number not in taken]
@@ -352,6 +353,7 @@ class _BatchWriter:
                 continue
             taken.update(r.number for r in refs)
             commit, _ = self._checked(commit, on_branch=False)
+            written.append(commit)
             author_id = self.store.person_id(commit.author_mapped.name, commit.author_mapped.email, self.people)
             commit_rows.append(_commit_row(self.repo_id, commit, author_id, refs[0], None))
             file_rows.extend(_file_rows(self.repo_id, commit))
@@ -362,6 +364,7 @@ class _BatchWriter:
                 base = self.branch if r.kind == "rollup" or name is None else name
                 pr_rows.append(_pr_row(self.repo_id, commit, r, r.kind, found.author, None, base))
         self.store.write_merged_in(commit_rows, file_rows, trailer_rows, pr_rows)
+        diffscan.scan_side_commits(self.store, self.git, self.repo_id, written)
         self.merged_in += len(pr_rows)
         self.new_prs += len(pr_rows)
 

@@ -7,7 +7,9 @@ kind (feature/perf/kernel > fix > tests/docs/CI), new surface (new models, new
 files in key directories), risk load (risk tags), review (comments, when forge
 data exists) and revert (a revert, or a PR later reverted).
 
-Generated, vendored and lock files weigh nothing; data files such as tuned JSON
+Only the program and its build weigh in size and breadth: tests, docs, generated,
+vendored and lock files weigh nothing (a PR of 40 source lines and 300 test lines
+is a 40-line change, and a test-only PR is small); data files such as tuned JSON
 configs count a tenth. A mechanical change (formatter pass, typo fix, pure
 rename, lockfile-only, generated-only, release-branch merge) keeps only the base
 and its kind, and stays below the key threshold whatever its size.
@@ -15,6 +17,14 @@ and its kind, and stays below the key threshold whatever its size.
 The score carries its reasons as codes and parameters (``{"code": "core",
 "files": 2}``); the report's catalogue turns them into words. The weights live in
 ``[importance]``; docs/calibration.md shows how the defaults were fitted.
+
+That weighted sum is then calibrated to the repository's own scored history
+(``Calibration``): one affine map, fitted on the PRs of the periods before the
+reported one, takes their mean to ``importance.target_mean`` and the score their
+top ``importance.key_share`` reach to the key threshold. A repository whose weeks
+are mostly docs and small fixes (vite) and one whose PRs are large kernels (vllm)
+then read alike: about one PR in ten key, a mean near 4.75. The map is the
+``calibration`` component, so the components still add up to the value.
 """
 
 from __future__ import annotations
@@ -65,6 +75,8 @@ class Score:
     value: float
     components: dict[str, float]
     reasons: tuple[dict[str, Any], ...]  # codes and parameters, the one that weighs most first
+    raw: float = 0.0  # base + components before rounding, clamping and calibration
+    mechanical: bool = False  # never key, whatever the calibration
 
     @property
     def codes(self) -> list[str]:
@@ -107,11 +119,57 @@ def score(
         parts["kind"] = min(parts["kind"], float(w["kind"]["minor"]))
     components = {k: round(v, 2) for k, v in parts.items()}
     total = w["base"] + sum(parts.values())
-    value = round(max(0.0, min(10.0, total)), 1)
+    value = _bounded(total, key_threshold, bool(mechanical))
+    reasons = _reasons(components, int(lines), size_pct, n_modules, core_files, kind, new_surface, mechanical)
+    return Score(value, components, reasons, total, bool(mechanical))
+
+
+def _bounded(value: float, key_threshold: float, mechanical: bool) -> float:
+    """0-10, one decimal; a mechanical change stays half a point below the key threshold."""
+    value = round(max(0.0, min(10.0, value)), 1)
     if mechanical and value >= key_threshold:
         value = round(max(0.0, key_threshold - 0.5), 1)  # never key
-    reasons = _reasons(components, int(lines), size_pct, n_modules, core_files, kind, new_surface, mechanical)
-    return Score(value, components, reasons)
+    return value
+
+
+MIN_CALIBRATION = 40  # fewer scored PRs than this to fit on: the period's own join them
+MIN_FIT = 20  # fewer still: no calibration
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """``value = raw * scale + shift``, fitted on a repository's recent PRs (see the module docstring)."""
+
+    scale: float = 1.0
+    shift: float = 0.0
+    fitted_on: int = 0  # how many PRs it was fitted on (0: the identity)
+
+    @classmethod
+    def fit(cls, raw: Sequence[float], key_threshold: float, weights: dict[str, Any]) -> Calibration:
+        """The map that takes the mean of ``raw`` to ``target_mean`` and the ``key_share`` quantile to
+        the key threshold, its slope kept within ``calibration_min_scale`` and ``calibration_max_scale``:
+        a history whose scores are all alike is shifted, not stretched without end."""
+        if not weights.get("calibrate", True) or len(raw) < MIN_FIT:
+            return cls()
+        values = sorted(raw)
+        n = len(values)
+        above = max(1, round(weights["key_share"] * n))  # that many of the fitted PRs reach the threshold
+        k = n - above
+        cut = values[k] if k <= 0 else (values[k - 1] + values[k]) / 2
+        mean = sum(values) / n
+        at = key_threshold - 0.05  # rounds to the threshold
+        lo, hi = weights["calibration_min_scale"], weights["calibration_max_scale"]
+        scale = (at - weights["target_mean"]) / (cut - mean) if cut - mean > 1e-6 else hi
+        scale = max(lo, min(hi, scale))
+        return cls(round(scale, 4), round(at - cut * scale, 4), n)
+
+    def apply(self, s: Score, key_threshold: float) -> Score:
+        if not self.fitted_on:
+            return s
+        mapped = s.raw * self.scale + self.shift
+        value = _bounded(mapped, key_threshold, s.mechanical)
+        components = {**s.components, "calibration": round(mapped - s.raw, 2)}
+        return Score(value, components, s.reasons, s.raw, s.mechanical)
 
 
 def _reasons(

@@ -20,6 +20,8 @@ _TAG = re.compile(r"\[([^\[\]]{1,60})\]")
 _CONVENTIONAL = re.compile(r"^\s*(?P<type>[a-zA-Z]+)(?:\((?P<scope>[^)]{1,40})\))?(?P<bang>!)?:\s+\S")
 _REVERT = re.compile(r"^\s*revert\b", re.I)
 _NUMBERED = re.compile(r"^\s*\d+\s*/\s*\w+\s*$")  # [3/N]: a series position, not a label
+# "tsdb: ", "model/histogram: ", "discovery/aws, ec2: ": an area prefix, not a conventional type (as vocab.PREFIX)
+_AREA_PREFIX = re.compile(r"^\s*[A-Za-z][\w./-]{0,40}(?:\s*,\s*[A-Za-z][\w./-]{0,40}){0,3}\s*:\s+(?=\S)")
 _SLUG = re.compile(r"[^a-z0-9.+]+")
 _SEPARATORS = re.compile(r"[\s_\-]+")  # "Multi Modal", "multi-modal", "multi_modal", "multimodal" are one tag
 _WORDS = re.compile(r"[\s+]+")  # "[CI Bugfix]", "[EP+DP]": several known tags in one
@@ -53,6 +55,9 @@ _CONVENTIONAL_KINDS = {
     "build": "ci",
     "chore": "minor",
     "style": "minor",
+    # rust-analyzer's changelog prefixes: "internal:" is a change users do not see, "minor:" a small one
+    "internal": "refactor",
+    "minor": "minor",
 }
 # The kind of a PR whose every file is lock, generated or vendored.
 _INERT_SHAPE_KINDS = {"lock": "deps", "vendored": "deps", "generated": "minor"}
@@ -238,13 +243,17 @@ class Labeller:
 
         In order: a revert; the shape of the diff when every file is docs, tests, CI, lock,
         generated or vendored; a dependency update; the title tags and conventional type (with
-        a leading "Fix"/"Revert" verb); the first verb; words anywhere in the title; then the
+        a leading "Fix"/"Revert" verb); the first verb (after an area prefix such as "tsdb:");
+        words anywhere in the title; then the
         diff again (new source files: a feature; only deletions: a refactor).
         """
         kinds = {self.kind_of[label.name] for label in labels if label.name in self.kind_of}
         if parts.conventional in _CONVENTIONAL_KINDS:
             kinds.add(_CONVENTIONAL_KINDS[parts.conventional])
         verb = _verb_kind(parts.rest)
+        area = _AREA_PREFIX.match(parts.rest) if verb is None and parts.conventional is None else None
+        if area:  # "promql: add a function" says its verb after the area
+            verb = _verb_kind(parts.rest[area.end() :])
         if verb in ("fix", "revert"):  # "[Kernel] Fix ..." is a fix in a kernel
             kinds.add(verb)
         # a PR whose every file is docs/tests/CI is that kind whatever its tag says, bar a revert

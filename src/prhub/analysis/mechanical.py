@@ -6,7 +6,7 @@ recognised from the title and the shape of the diff together, so a linter's own
 feature ("[pylint] Implement too-many-locals") or a formatter's own bug fix is not
 taken for a formatting pass. ``why`` returns a code (``formatter``, ``typo``,
 ``rename``, ``lockfile``, ``generated``, ``vendored``, ``release-merge``, ``release``
-for a version bump or release preparation) or None.
+for a version bump or release preparation, or a revert of either) or None.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from prhub.analysis.labels import TitleParts
+from prhub.analysis.labels import TitleParts, reverted_title
 from prhub.store.queries import PrFile
 
 MECHANICAL = ("formatter", "typo", "rename", "lockfile", "generated", "vendored", "release-merge", "release")
@@ -64,10 +64,12 @@ def why(
     kind: str,
 ) -> str | None:
     """The mechanical kind of this PR, or None."""
-    if _RELEASE_MERGE.search(title):
-        return "release-merge"
-    if _RELEASE_PREP.search(title):
-        return "release"
+    # a revert of release housekeeping ('Revert "prepare 3.12.0-rc.0"') is housekeeping too
+    for text in (title, reverted_title(title) or ""):
+        if _RELEASE_MERGE.search(text):
+            return "release-merge"
+        if _RELEASE_PREP.search(text):
+            return "release"
     classes = {path_class(f.path) for f in files}
     if classes and classes <= {"lock"}:
         return "lockfile"

@@ -170,8 +170,13 @@ class PathClasses:
         return found
 
     def counts(self, path: str) -> bool:
-        """Does the path weigh in size, core files and hot files (not generated, vendored or lock)?"""
+        """Does the path count in core files and hot files (not generated, vendored or lock)?"""
         return self.of(path) not in INERT
+
+    def weighs(self, path: str) -> bool:
+        """Does the path weigh in importance's size and breadth: the program and its build (source,
+        CI), not its tests and docs (a PR of 40 source lines and 300 test lines is a 40-line change)."""
+        return self.of(path) in ("source", "ci")
 
 
 # Program text, in any common language: what missing-tests counts (a stylesheet, a manifest,

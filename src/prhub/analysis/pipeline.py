@@ -343,9 +343,9 @@ class Analyzer:
         sizes: list[float] = []
         breadths: list[int] = []
         for _, files in history:
-            counted = [(p, n) for p, n in files if self.classes.counts(p)]
-            sizes.append(importance.weighted_lines(PrFile(p, "M", n, 0) for p, n in counted))
-            breadths.append(len(module_map.modules_of([p for p, _ in counted])))
+            weighing = [(p, n) for p, n in files if self.classes.weighs(p)]
+            sizes.append(importance.weighted_lines(PrFile(p, "M", n, 0) for p, n in weighing))
+            breadths.append(len(module_map.modules_of([p for p, _ in weighing])))
         return importance.Reference(sizes, breadths)
 
     def assess(
@@ -363,7 +363,7 @@ class Analyzer:
             core = frozenset(p for p in paths if self.configured_core(p) and self.path_class(p) == "source")
         label_names = [label.name for label in facts.labels]
         found = self.risk_rules.assess(
-            pr.title, pr.files, core, label_names, pr.reverts_pr, pr.diff_facts, facts.mechanical
+            pr.title, pr.files, core, label_names, pr.reverts_pr, pr.diff_facts, facts.mechanical, facts.kind
         )
         mods = module_map.modules_of(paths)
         core_hits = sum(1 for p in paths if p in core)
@@ -372,9 +372,10 @@ class Analyzer:
         new_surface = [p for p in added if self.risk_rules.new_model(p)]
         new_surface += [p for p in added if self.new_surface(p) and p not in new_surface]
         tags = [r.tag for r in found]
+        weighing = [f for f in facts.counted if self.classes.weighs(f.path)]  # not tests, not docs
         score = importance.score(
-            importance.weighted_lines(facts.counted),
-            len(mods),
+            importance.weighted_lines(weighing),
+            len(module_map.modules_of([f.path for f in weighing])),
             core_hits,
             facts.kind,
             new_surface[:3],
@@ -571,6 +572,34 @@ def _bounds(period: Period) -> tuple[int, int]:
     return int(period.start.timestamp()), int(period.end.timestamp())
 
 
+def calibrate(
+    analyzer: Analyzer,
+    source: PrSource,
+    period: Period,
+    previous: Sequence[Sequence[StoredPr]],
+    results: Sequence[PrResult],
+    core: frozenset[str],
+    module_map: modules.ModuleMap,
+    reference: importance.Reference,
+) -> importance.Calibration:
+    """The importance calibration, fitted on the raw scores of the PRs before the period (scored
+    with this period's core files and reference): those of the trend periods, or, when they are
+    fewer than ``MIN_CALIBRATION``, of the core history window, then of a year; and the period's
+    own (a week far from the ones before it moves the line a little, not all the way)."""
+    fit_on = [pr for prs in previous for pr in prs]
+    start = int(period.start.timestamp())
+    for days in (analyzer.settings["core"]["history_days"], 365):
+        if len(fit_on) >= importance.MIN_CALIBRATION:
+            break
+        since = int((period.start - timedelta(days=days)).timestamp())
+        earliest = min((pr.merged_at for pr in fit_on), default=start)
+        if since < earliest:
+            fit_on = [*source.prs(since, earliest), *fit_on]
+    raw = [analyzer.assess(analyzer.facts(pr), core, module_map, None, "en", reference).score.raw for pr in fit_on]
+    raw += [r.score.raw for r in results]
+    return importance.Calibration.fit(raw, analyzer.settings.key_threshold, analyzer.settings["importance"])
+
+
 def analyse_period(
     analyzer: Analyzer,
     source: PrSource,
@@ -596,6 +625,13 @@ def analyse_period(
     reference = analyzer.reference(history, module_map)
     reverted = source.reverted_by([f.pr.number for f in current])
     results = [analyzer.assess(f, core, module_map, reverted.get(f.pr.number), lang, reference) for f in current]
+
+    # the trend periods, most recent first; periods before the repository's first PR
+    # would read as "nothing happened": they are left out of the trends
+    previous = [source.prs(*_bounds(period.previous(n))) for n in range(1, settings["themes"]["trend_periods"] + 1)]
+    calibration = calibrate(analyzer, source, period, previous, results, core, module_map, reference)
+    for r in results:
+        r.score = calibration.apply(r.score, settings.key_threshold)
     results.sort(key=lambda r: (-r.score.value, -r.facts.pr.merged_at, r.number))
     for i, r in enumerate(results):  # the review of every PR GitHub knows; threads and claims for the quick look
         forge = r.facts.pr.forge
@@ -604,10 +640,6 @@ def analyse_period(
             threads = source.review_threads(r.number) if quick else None
             r.review = review.summary(forge, r.facts.pr.author, threads)
             r.claims = review.claims(forge.body) if quick else []
-
-    # the trend periods, most recent first; periods before the repository's first PR
-    # would read as "nothing happened": they are left out of the trends
-    previous = [source.prs(*_bounds(period.previous(n))) for n in range(1, settings["themes"]["trend_periods"] + 1)]
 
     options = settings["themes"]
     words = period_vocabulary(analyzer, source, period, current, path_prs)

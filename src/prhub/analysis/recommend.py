@@ -13,7 +13,7 @@ sentence speaks of crates and Cargo.lock, not of pinning versions.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from prhub.analysis.pipeline import PrResult
@@ -21,15 +21,6 @@ from prhub.analysis.themes import Theme
 
 MAX_PRS = 5
 MAX_ITEMS = 6
-_PLATFORM_WORDS = (
-    ("ROCm", re.compile(r"(?i)rocm|\bamd\b|\bhip\b|aiter|\bmi3\d\d|gfx\d")),
-    ("XPU", re.compile(r"(?i)xpu")),
-    ("TPU", re.compile(r"(?i)tpu")),
-    ("CPU", re.compile(r"(?i)\bcpu\b|_cpu\b|/cpu/")),
-    ("Blackwell", re.compile(r"(?i)blackwell|sm ?100|b200|gb200")),
-    ("arm64", re.compile(r"(?i)arm64|aarch64")),
-    ("HPU", re.compile(r"(?i)\bhpu\b|_hpu\b|\.hpu\b|gaudi")),
-)
 
 
 def _with(results: Sequence[PrResult], tag: str, min_importance: float = 0.0) -> list[PrResult]:
@@ -42,17 +33,25 @@ def _evidence(results: Sequence[PrResult], tag: str) -> list[str]:
     return list(dict.fromkeys(files))
 
 
-def _platform_of(result: PrResult) -> str | None:
+Platforms = Sequence[tuple[str, re.Pattern[str]]]
+
+
+def platforms(table: Mapping[str, str]) -> list[tuple[str, re.Pattern[str]]]:
+    """``[risks.platforms]`` compiled: (name, pattern), in the settings' order."""
+    return [(name, re.compile(pattern)) for name, pattern in table.items()]
+
+
+def _platform_of(result: PrResult, names: Platforms) -> str | None:
     """The named platform a PR's platform risk is about: its title, else the files behind the tag."""
     files = [path for risk in result.risks if risk.tag == "platform" for path in risk.files]
     for text in (result.facts.pr.title, " ".join(files)):
-        for name, rx in _PLATFORM_WORDS:
+        for name, rx in names:
             if rx.search(text):
                 return name
     return None
 
 
-def _platform_group(results: Sequence[PrResult]) -> tuple[str | None, list[PrResult]]:
+def _platform_group(results: Sequence[PrResult], names: Platforms = ()) -> tuple[str | None, list[PrResult]]:
     """The platform most of these PRs are about, and those PRs (all of them when none is named).
 
     One recommendation names one set of CI lanes, so it lists only the PRs of that
@@ -60,7 +59,7 @@ def _platform_group(results: Sequence[PrResult]) -> tuple[str | None, list[PrRes
     """
     groups: dict[str, list[PrResult]] = {}
     for r in results:
-        name = _platform_of(r)
+        name = _platform_of(r, names)
         if name is not None:
             groups.setdefault(name, []).append(r)
     if not groups:
@@ -80,8 +79,15 @@ def _ecosystem(results: Sequence[PrResult]) -> str | None:
     return max(found, key=lambda k: found[k]) if found else None
 
 
-def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_threshold: float) -> list[dict[str, Any]]:
-    """Ordered by how much they matter: reverts and core reviews first, theme watching last."""
+def recommendations(
+    results: Sequence[PrResult],
+    themes: Sequence[Theme],
+    key_threshold: float,
+    platform_names: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Ordered by how much they matter: reverts and core reviews first, theme watching last.
+
+    ``platform_names``: ``[risks.platforms]``, the platforms the platform-CI advice may name."""
     items: list[dict[str, Any]] = []
     named: set[int] = set()  # PRs an earlier recommendation already names
 
@@ -112,7 +118,8 @@ def recommendations(results: Sequence[PrResult], themes: Sequence[Theme], key_th
     add("pin-dependency", deps, files=_evidence(deps[:MAX_PRS], "dependency")[:3], ecosystem=_ecosystem(deps))
     models = _with(results, "new-model")
     add("document-model", models)
-    platform, on_platform = _platform_group(fresh(_with(results, "platform", key_threshold - 1.0)))
+    names = platforms(platform_names or {})
+    platform, on_platform = _platform_group(fresh(_with(results, "platform", key_threshold - 1.0)), names)
     add("platform-ci", on_platform, platform=platform)
     config = _with(results, "config", key_threshold)
     add("watch-config", config)

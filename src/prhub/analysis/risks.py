@@ -13,7 +13,10 @@ lock file alone; rules may add paths of their own (vllm's pinned external projec
 Files are classed by ``PathClasses`` (tests, docs, CI, generated, vendored, lock,
 source): ``missing-tests`` counts source lines only and never fires when a test
 changed, a test file or a Rust inline test (``#[test]``, ``#[cfg(test)]``) read
-from the diff; core files are source files only.
+from the diff. It never fires on a refactor either (its promise is that behaviour
+does not change: the tests already there are its tests), and a performance change
+that changes a benchmark (``benches/``, ``bench_*.py``) is tested by it. Core files
+are source files only.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from prhub.config import RISK_TAGS, Settings
 from prhub.store.queries import PrFile
 
 _REVERT_TITLE = re.compile(r"^\s*(?:\[[^\]]*\]\s*)*\[?revert(?:ing)?\b", re.I)  # "[Windows] Revert ..." too
+
+_BENCHMARK = re.compile(r"(?i)(^|/)(bench|benches|benchmarks?)(/|$)|(^|/|_)bench(mark)?s?[_./]")
 
 _ORDER = {tag: i for i, tag in enumerate(RISK_TAGS)}
 
@@ -68,6 +73,7 @@ class RiskRules:
         reverts: int | None,
         diff_facts: Sequence[tuple[str, str, str]] = (),
         mechanical: str | None = None,
+        kind: str = "change",
     ) -> list[Risk]:
         t = self.thresholds
         found: dict[str, Risk] = {}
@@ -80,8 +86,11 @@ class RiskRules:
         source = [f for f in files if self.is_source(f.path) and is_code(f.path)]  # program text only
         source_lines = sum(f.lines for f in source)
         source_files = len(source)
-        tested = any(self.tests(p) for p in paths) or any(kind == "inline-tests" for kind, _, _ in diff_facts)
-        if source_lines > t["missing_tests_lines"] and not tested and not mechanical:
+        tested = any(self.tests(p) for p in paths) or any(fact == "inline-tests" for fact, _, _ in diff_facts)
+        if kind == "perf":  # a performance change is tested by a benchmark
+            tested = tested or any(_BENCHMARK.search(p) for p in paths)
+        # a refactor keeps behaviour: the tests it must pass are the ones already there
+        if source_lines > t["missing_tests_lines"] and not tested and not mechanical and kind != "refactor":
             found["missing-tests"] = Risk(
                 "missing-tests",
                 "untested",

@@ -256,7 +256,7 @@ def to_context(
             {"start": p.start.date().isoformat(), "label": p.label(lang).split(" · ")[0], "merged_prs": n}
             for p, n in a.history
         ],
-        "recommendations": recommend.recommendations(results, a.themes, threshold),
+        "recommendations": recommend.recommendations(results, a.themes, threshold, settings["risks"]["platforms"]),
     }
     ctx = clean_tree(ctx)  # commit text may carry terminal controls and bidi overrides: no reader gets them
     _write_prose(ctx)

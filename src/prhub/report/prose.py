@@ -778,7 +778,8 @@ class Writer:
         components = [
             (name, value)
             for name, value in ((k, as_num(x)) for k, x in as_dict(score.get("components")).items())
-            if value is not None and (value > 0 or name == "judgement" and value)
+            # the calibration is a shift of the whole scale, not a reason: never named as one
+            if value is not None and name != "calibration" and (value > 0 or name == "judgement" and value)
         ]
         components.sort(key=lambda item: -item[1])
         if components:

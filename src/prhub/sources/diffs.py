@@ -4,7 +4,8 @@
   (``#[cfg(test)] mod tests { #[test] fn ... }``), so a PR that changes them
   touches no test path. Only the ``.rs`` files of commits that otherwise look
   test-less are read, with ``git log -p -U0``: a changed line that is a test
-  attribute, or a hunk whose enclosing item (git's hunk header) is ``mod tests``.
+  attribute, or a hunk inside ``mod tests`` or a ``fn test_*`` (the hunk header,
+  with a funcname pattern of our own that sees past fixture strings).
 - **Dependency entries.** A manifest (Cargo.toml, package.json, pyproject.toml,
   requirements*.txt, go.mod, Gemfile, ...) changed: its old and new contents are
   read with ``git cat-file --batch`` and the dependency tables compared, so a
@@ -22,6 +23,7 @@ import json
 import os
 import re
 import subprocess
+import tempfile
 import tomllib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -328,6 +330,38 @@ def dependency_facts(path: Path, commits: Sequence[CommitFiles]) -> list[tuple[s
     return rows
 
 
+# The hunk header names the enclosing test module or test function, however far above the hunk it
+# is: git's default header is the last unindented line, which in a test whose fixture is a raw string
+# (rust-analyzer's ``check(r#"fn main() {...}"#)``) is a line of the fixture, not ``mod tests``.
+_RUST_TEST_FUNCNAME = (
+    r"^[ \t]*((pub(\([^)]*\))?[ \t]+)?mod[ \t]+tests?\b.*"
+    r"|(pub(\([^)]*\))?[ \t]+)?(async[ \t]+)?fn[ \t]+test_[A-Za-z0-9_]+.*)$"
+)
+
+
+def _rust_diffs(path: Path, shas: Sequence[str], attributes: Path) -> bytes:
+    """The -U0 diffs of the .rs files of ``shas``, each hunk headed by its test module or function."""
+    return _git(
+        path,
+        [
+            "-c",
+            f"core.attributesFile={attributes}",
+            "-c",
+            f"diff.rust.xfuncname={_RUST_TEST_FUNCNAME}",
+            *_LOG_LISTED,
+            "-p",
+            "-U0",
+            "--no-color",
+            "--no-ext-diff",
+            "--no-textconv",
+            "--format=%x1e%H",
+            "--",
+            "*.rs",
+        ],
+        "\n".join(shas).encode(),
+    )
+
+
 def rust_test_facts(
     path: Path, commits: Sequence[CommitFiles], classes: PathClasses
 ) -> list[tuple[str, str, str, str]]:
@@ -345,21 +379,10 @@ def rust_test_facts(
             candidates.append(c.sha)
     if not candidates:
         return []
-    out = _git(
-        path,
-        [
-            *_LOG_LISTED,
-            "-p",
-            "-U0",
-            "--no-color",
-            "--no-ext-diff",
-            "--no-textconv",
-            "--format=%x1e%H",
-            "--",
-            "*.rs",
-        ],
-        "\n".join(candidates).encode(),
-    )
+    with tempfile.TemporaryDirectory(prefix="prhub-") as tmp:
+        attributes = Path(tmp) / "attributes"
+        attributes.write_text("*.rs diff=rust\n")
+        out = _rust_diffs(path, candidates, attributes)
     rows: list[tuple[str, str, str, str]] = []
     for record in out.split(b"\x1e")[1:]:
         head, _, body = record.partition(b"\n")

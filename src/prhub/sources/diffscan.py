@@ -38,12 +38,22 @@ def _lines(f: FileChange) -> int:
     return (f.additions or 0) + (f.deletions or 0)
 
 
+def _commit_files(batch: Sequence[Commit]) -> list[diffs.CommitFiles]:
+    return [diffs.CommitFiles(c.sha, c.parents, [(f.path, f.status, _lines(f)) for f in c.files]) for c in batch]
+
+
+def scan_side_commits(store: Store, git: GitRepo, repo_id: int, commits: Sequence[Commit]) -> None:
+    """The facts of PR commits a merge brought in from another branch (a PR merged into ``stable``):
+    they are not on the branch's first-parent line, so the batch scan never reads them."""
+    if commits:
+        signals.save_diff_facts(store, repo_id, _facts(git, _commit_files(commits)))
+
+
 def scan_batch(store: Store, git: GitRepo, repo_id: int, branch: str, batch: Sequence[Commit], seq: int) -> None:
     """Inside the batch's transaction: the facts of its commits, and how far they reach."""
     if signals.diff_seq(store, repo_id, branch) < seq - len(batch):
         return  # an older store still catching up: after_sync reads these in order
-    commits = [diffs.CommitFiles(c.sha, c.parents, [(f.path, f.status, _lines(f)) for f in c.files]) for c in batch]
-    signals.save_diff_facts(store, repo_id, _facts(git, commits))
+    signals.save_diff_facts(store, repo_id, _facts(git, _commit_files(batch)))
     signals.set_diff_seq(store, repo_id, branch, seq)
 
 
