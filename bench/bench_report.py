@@ -146,11 +146,40 @@ def main() -> int:
     ]
     print("\n".join(lines))
     if args.calibration:
-        args.calibration.write_text(calibration_doc(busy, lines), encoding="utf-8")
+        kept = args.calibration.read_text(encoding="utf-8") if args.calibration.exists() else ""
+        at = kept.find(OTHER_REPOSITORIES)  # measured by bench/bench_signal.py: kept as it is
+        args.calibration.write_text(calibration_doc(busy, lines, kept[at:] if at >= 0 else ""), encoding="utf-8")
     return 0
 
 
-def calibration_doc(busy: list[dict], lines: list[str]) -> str:
+OTHER_REPOSITORIES = "## Other repositories"
+METHOD = """## Method
+
+Importance is a weighted sum (`[importance]`, docs/configuration.md): a base, the PR's size and
+breadth as percentiles of the repository's own PRs of the preceding `core.history_days` (source
+and CI files only: tests, docs, manifests, lock, generated and vendored files weigh nothing), its
+core files, its kind, new surface, risks, review and revert. A refactor's size, breadth and core
+count three quarters; a mechanical change keeps only the base and its kind.
+
+The sum is then calibrated to the repository's own scored history, so that a week reads the same
+in a repository of docs and small fixes (vite) as in one of large kernels (vllm): the PRs of the
+trend periods before the reported one (`themes.trend_periods`, 4; when they are fewer than 40, the
+core history window, then a year) and the period's own are scored with the period's core files
+and percentiles, and one straight line `value = raw * scale + shift` is fitted so that their mean
+is `target_mean` (4.75) and their top `key_share` (10%) reach `key_threshold` (6.0). The slope is
+kept within `calibration_min_scale`-`calibration_max_scale` (0.6-1.6): a history whose scores
+are all alike is shifted, not stretched without end. Fewer than 20 PRs to fit on: no calibration.
+A mechanical change stays half a point below the key threshold whatever the line does. The JSON
+shows what the line added or took away as `score.components.calibration`.
+
+Why the periods before, and the period itself: fitted on the period alone, every week would have
+exactly one PR in ten key, and a week of releases would look like a week of typo fixes; fitted on
+the weeks before alone, a small repository's estimate swings with a handful of PRs. The period's
+own PRs move the line a little, not all the way.
+"""
+
+
+def calibration_doc(busy: list[dict], lines: list[str], other: str = "") -> str:
     by_year: dict[str, list[dict]] = {}
     for c in busy:
         by_year.setdefault(c["period"]["start"][:4], []).append(c)
@@ -185,6 +214,7 @@ def calibration_doc(busy: list[dict], lines: list[str]) -> str:
             *lines,
             "```",
             "",
+            METHOD,
             "## By year",
             "",
             "| Year | Weeks | PRs per week | Mean of weekly means | Key share |",
@@ -203,6 +233,7 @@ def calibration_doc(busy: list[dict], lines: list[str]) -> str:
             "| --- | --- | --- | --- | --- |",
             *recent_rows,
             "",
+            *([other.rstrip("\n"), ""] if other else []),
         ]
     )
 

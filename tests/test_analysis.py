@@ -283,6 +283,12 @@ def test_importance_components_and_bounds() -> None:
     large_repo = importance.Reference([200, 400, 800, 1200, 2000, 3000, 5000, 9000], [1] * 8)
     assert importance.score(300, 1, 0, "fix", [], [], w, small_repo).components["size"] > 1.0
     assert importance.score(300, 1, 0, "fix", [], [], w, large_repo).components["size"] < 0.3
+    # a broad refactor counts its shape at three quarters; a removal of public surface in full
+    feature = importance.score(900, 4, 3, "feature", [], ["core-path"], w, ref)
+    refactor = importance.score(900, 4, 3, "refactor", [], ["core-path"], w, ref)
+    removal = importance.score(900, 4, 3, "refactor", [], ["core-path", "deprecation"], w, ref)
+    assert refactor.components["size"] == round(0.75 * feature.components["size"], 2)
+    assert refactor.value < removal.value < feature.value
     # a mechanical change keeps its base and stays below the key threshold whatever its size
     fmt = importance.score(9000, 6, 5, "refactor", ["a"], ["large-change"], w, ref, mechanical="formatter")
     assert fmt.value < 6.0 and fmt.codes == ["size", "mechanical"] and fmt.components["size"] == 0

@@ -346,3 +346,24 @@ def test_platform_words(title: str, tagged: bool) -> None:
         r.tag for r in RiskRules(default_settings()).assess(title, [PrFile("src/a.py", "M", 5, 5)], set(), [], None)
     }
     assert ("platform" in found) is tagged
+
+
+@pytest.mark.parametrize(
+    ("title", "why"),
+    [
+        ("internal: Fix 1.95.0 Clippy", "formatter"),  # a lint pass for a new toolchain
+        ("Fix clippy warnings", "formatter"),
+        ('Revert "prepare 3.12.0-rc.0"', "release"),  # undoing release housekeeping
+        ('Revert "Merge release-3.1 into main"', "release-merge"),
+        ("Fix the clippy lint for needless borrows", None),  # a linter's own rule
+        ('Revert "Add the scheduler"', None),
+    ],
+)
+def test_mechanical_titles(title: str, why: str | None) -> None:
+    from prhub.analysis import mechanical
+    from prhub.analysis.labels import parse_title
+    from prhub.store.queries import PrFile
+
+    classes = PathClasses(default_settings()["paths"])
+    files = [PrFile(f"crates/c{i}/src/lib.rs", "M", 12, 12) for i in range(6)]
+    assert mechanical.why(title, parse_title(title), files, classes.of, "fix") == why

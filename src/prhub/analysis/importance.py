@@ -10,7 +10,9 @@ data exists) and revert (a revert, or a PR later reverted).
 Only the program and its build weigh in size and breadth: tests, docs, generated,
 vendored and lock files weigh nothing (a PR of 40 source lines and 300 test lines
 is a 40-line change, and a test-only PR is small); data files such as tuned JSON
-configs count a tenth. A mechanical change (formatter pass, typo fix, pure
+configs count a tenth. A refactor's size, breadth and core files count ``refactor_shape`` (three
+quarters): it moves much and changes little a user sees, so a broad cleanup does
+not top the week unless it is among the very largest. A mechanical change (formatter pass, typo fix, pure
 rename, lockfile-only, generated-only, release-branch merge) keeps only the base
 and its kind, and stays below the key threshold whatever its size.
 
@@ -112,6 +114,10 @@ def score(
         "review": min(w["review_max"], w["review_per_comment"] * review_comments),
         "revert": w["revert"] if revert else 0.0,
     }
+    if kind == "refactor" and "deprecation" not in risk_tags:
+        # a refactor moves much and changes little a user sees (a removal of public surface aside)
+        for k in ("size", "breadth", "core"):
+            parts[k] *= w["refactor_shape"]
     if mechanical:
         # what a formatter, a rename or a lockfile update touches says nothing about its weight
         for k in ("size", "breadth", "core", "new_surface", "risk"):

@@ -29,7 +29,8 @@ _FORMATTER = re.compile(
     rf"|\b(reformat\w*|auto-?format\w*)\b"
     r"|\bformat(ting)? (all|the|whole|entire|every|more)?\s*(code|files|codebase|sources?|repo(sitory)?|crates?|tree)\b"
     r"|\b(formatting|format|fmt|lint|linter|clippy|style) (pass|fixes|changes|cleanups?)\b"
-    r"|\bfix(es|ed)? (the |some |all |new )?(lint(er)?|clippy|formatting|fmt|style|pre-commit|mypy|ruff)"
+    r"|\bfix(es|ed)? (the |some |all |new )?(v?\d+(\.\d+)+ )?"  # "Fix 1.95.0 Clippy": a new toolchain's lints
+    r"(lint(er)?|clippy|formatting|fmt|style|pre-commit|mypy|ruff)"
     r"( warnings?| errors?| issues?| lints?| failures?)?\s*$"
     rf"|^\W*({_TOOLS})\s*$"
     r"|\b(lint|linter|linting)\b.*\b(issues|warnings|findings|errors)\s*$"

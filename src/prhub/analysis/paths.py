@@ -175,8 +175,9 @@ class PathClasses:
 
     def weighs(self, path: str) -> bool:
         """Does the path weigh in importance's size and breadth: the program and its build (source,
-        CI), not its tests and docs (a PR of 40 source lines and 300 test lines is a 40-line change)."""
-        return self.of(path) in ("source", "ci")
+        CI), not its tests and docs (a PR of 40 source lines and 300 test lines is a 40-line change),
+        nor its dependency manifests (a version bump in seven go.mod files is no broad change)."""
+        return self.of(path) in ("source", "ci") and manifest_ecosystem(path) is None
 
 
 # Program text, in any common language: what missing-tests counts (a stylesheet, a manifest,

@@ -297,6 +297,7 @@ def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, s
         "merged_at": datetime.fromtimestamp(pr.merged_at, tz).isoformat(),
         "base_branch": pr.base_branch,
         "merge_kind": pr.merge_kind,
+        "merge_sha": pr.merge_sha,
         "importance": r.score.value,
         "is_key": r.score.value >= threshold,
         "score": {

@@ -213,6 +213,7 @@ class Pr:
     merge_kind: str | None = None
     llm: PrReading | None = None  # the model's validated reading (docs/llm.md)
     mechanical: str | None = None  # formatter, typo, rename, lockfile, generated, vendored, release-merge, release
+    merge_sha: str | None = None  # the commit that merged it (a security merge is named by it: no public number)
 
 
 @dataclass(frozen=True, slots=True)

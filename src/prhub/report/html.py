@@ -30,6 +30,7 @@ from prhub.report import charts
 from prhub.report.phrases import SECTION_KEYS, UI
 from prhub.report.prose import notice_text
 from prhub.report.safetext import clean
+from prhub.report.values import pr_ref
 
 LANG_NAMES = {lang: words["language_name"] for lang, words in UI.items()}
 TRENDS = ("new", "rising", "falling", "steady")
@@ -230,6 +231,7 @@ def render_html(ctx: Mapping[str, Any], chrome: Chrome | None = None) -> str:
         key_prs=key_prs,
         prs_by_number=prs_by_number,
         pr_urls=urls,
+        pr_ref=pr_ref,
         repo_url=_forge_url((ctx.get("repo") or {}).get("url")),
         writer=t["writer_rules"] if writer == "rules" else writer,
         charts=_charts(ctx, t),

@@ -14,7 +14,7 @@ from typing import Any
 from prhub.report import mdtext
 from prhub.report.phrases import HEADINGS, MARKDOWN, NOTICES, SECTION_KEYS, WRITERS
 from prhub.report.prose import Voice, notice_text, percent, write_sections
-from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, strs
+from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, pr_ref, strs
 
 
 def _words(lang: str) -> Callable[..., str]:
@@ -111,6 +111,7 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
     say = _words(lang)
     voice = Voice(lang, "extras")
     sep = say("list_sep")
+    prs_by_number = {n: pr for pr in as_dicts(ctx.get("prs")) if (n := as_int(pr.get("number"))) is not None}
     lines: list[str] = []
 
     contributors = as_dict(ctx.get("contributors"))
@@ -122,7 +123,7 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
     if first:
         shown = []
         for person in first[:10]:
-            prs = sep.join(f"#{n}" for n in ints(person.get("prs"))[:3])
+            prs = sep.join(pr_ref(n, prs_by_number) for n in ints(person.get("prs"))[:3])
             name = mdtext.text(person["name"])
             shown.append(say("counted", name=name, n=prs) if prs else name)
         total = as_int(as_dict(ctx.get("counts")).get("first_time_authors"))
@@ -148,7 +149,7 @@ def _extras(ctx: dict[str, Any], lang: str) -> str:
             continue
         original = as_int(rv.get("reverts_pr"))
         title = mdtext.text(mdtext.shorten(rv.get("title") or "", 60))
-        item = say("revert_item", number=number, title=title) if title else f"#{number}"
+        item = say("revert_item", number=number, title=title) if title else pr_ref(number, prs_by_number)
         if original is not None:
             item += say("reverts_pr", number=original)
         reverts.append(item)

@@ -37,7 +37,7 @@ from prhub.report.phrases import (
     RISK_WATCH,
     SECTION_KEYS,
 )
-from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, strs
+from prhub.report.values import as_dict, as_dicts, as_int, as_num, ints, pr_ref, strs
 
 __all__ = ["SECTION_KEYS", "recommendation_text", "write_sections"]
 
@@ -295,7 +295,7 @@ class Writer:
         self.lang = self.f.lang
 
     def ref(self, number: int) -> str:
-        return f"#{number}"
+        return pr_ref(number, self.f.prs)
 
     def titled(self, number: int) -> str:
         title = self.f.prs.get(number, {}).get("title")

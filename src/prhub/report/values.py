@@ -7,6 +7,7 @@ instead of breaking it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -34,3 +35,12 @@ def ints(value: object) -> list[int]:
 
 def strs(value: object) -> list[str]:
     return [s for s in (value if isinstance(value, list) else []) if isinstance(s, str) and s.strip()]
+
+
+def pr_ref(number: int, prs: Mapping[int, Mapping[str, Any]] | None = None) -> str:
+    """How a PR is named: ``#123``; a security-advisory merge, which has no public number (its number
+    is negative), by its merge commit's short sha when the context has it."""
+    if number >= 0:
+        return f"#{number}"
+    sha = (prs or {}).get(number, {}).get("merge_sha")
+    return sha[:10] if isinstance(sha, str) and sha else f"#{number}"
