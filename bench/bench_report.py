@@ -166,7 +166,8 @@ in a repository of docs and small fixes (vite) as in one of large kernels (vllm)
 trend periods before the reported one (`themes.trend_periods`, 4; when they are fewer than 40, the
 core history window, then a year) and the period's own are scored with the period's core files
 and percentiles, and one straight line `value = raw * scale + shift` is fitted so that their mean
-is `target_mean` (4.75) and their top `key_share` (10%) reach `key_threshold` (6.0). The slope is
+is `target_mean` (4.75) and their top `key_share` (10%) reach `calibration_anchor` (6.0, the default
+`key_threshold`: a threshold of one's own asks for more or fewer key PRs). The slope is
 kept within `calibration_min_scale`-`calibration_max_scale` (0.6-1.6): a history whose scores
 are all alike is shifted, not stretched without end. Fewer than 20 PRs to fit on: no calibration.
 A mechanical change stays half a point below the key threshold whatever the line does. The JSON

@@ -298,7 +298,7 @@ def test_importance_is_calibrated_to_the_repository_s_own_history() -> None:
     w = SETTINGS["importance"]
     # a repository whose PRs score low and alike (docs and small fixes): 3.6 to 5.5, mean 4.25
     history = [3.6 + 0.019 * i for i in range(101)]
-    cal = importance.Calibration.fit(history, 6.0, w)
+    cal = importance.Calibration.fit(history, w)
     mapped = [h * cal.scale + cal.shift for h in history]
     assert abs(sum(mapped) / len(mapped) - w["target_mean"]) < 0.01
     assert sum(round(v, 1) >= 6.0 for v in mapped) == 10  # one in ten at the key threshold
@@ -309,11 +309,11 @@ def test_importance_is_calibrated_to_the_repository_s_own_history() -> None:
     shifted = cal.apply(top, 6.0)
     assert round(5.5 + shifted.components["calibration"], 1) == shifted.value  # the components still add up
     # scores all alike are shifted, not stretched without end
-    alike = importance.Calibration.fit([4.0] * 90 + [4.1] * 10, 6.0, w)
+    alike = importance.Calibration.fit([4.0] * 90 + [4.1] * 10, w)
     assert alike.scale == w["calibration_max_scale"]
     # too few PRs to fit on, or calibration off: the weighted sum as it is
-    assert importance.Calibration.fit(history[:10], 6.0, w) == importance.Calibration()
-    assert importance.Calibration.fit(history, 6.0, {**w, "calibrate": False}).apply(top, 6.0) is top
+    assert importance.Calibration.fit(history[:10], w) == importance.Calibration()
+    assert importance.Calibration.fit(history, {**w, "calibrate": False}).apply(top, 6.0) is top
 
 
 def test_importance_reasons_read_in_both_languages() -> None:

@@ -23,7 +23,8 @@ The score carries its reasons as codes and parameters (``{"code": "core",
 That weighted sum is then calibrated to the repository's own scored history
 (``Calibration``): one affine map, fitted on the PRs of the periods before the
 reported one, takes their mean to ``importance.target_mean`` and the score their
-top ``importance.key_share`` reach to the key threshold. A repository whose weeks
+top ``importance.key_share`` reach to ``importance.calibration_anchor`` (6.0, the
+default key threshold). A repository whose weeks
 are mostly docs and small fixes (vite) and one whose PRs are large kernels (vllm)
 then read alike: about one PR in ten key, a mean near 4.75. The map is the
 ``calibration`` component, so the components still add up to the value.
@@ -151,10 +152,12 @@ class Calibration:
     fitted_on: int = 0  # how many PRs it was fitted on (0: the identity)
 
     @classmethod
-    def fit(cls, raw: Sequence[float], key_threshold: float, weights: dict[str, Any]) -> Calibration:
+    def fit(cls, raw: Sequence[float], weights: dict[str, Any]) -> Calibration:
         """The map that takes the mean of ``raw`` to ``target_mean`` and the ``key_share`` quantile to
-        the key threshold, its slope kept within ``calibration_min_scale`` and ``calibration_max_scale``:
-        a history whose scores are all alike is shifted, not stretched without end."""
+        ``calibration_anchor`` (the default key threshold, 6.0: a key_threshold of one's own then
+        asks for more or fewer key PRs than one in ten), its slope kept within ``calibration_min_scale``
+        and ``calibration_max_scale``: a history whose scores are all alike is shifted, not stretched
+        without end."""
         if not weights.get("calibrate", True) or len(raw) < MIN_FIT:
             return cls()
         values = sorted(raw)
@@ -163,7 +166,7 @@ class Calibration:
         k = n - above
         cut = values[k] if k <= 0 else (values[k - 1] + values[k]) / 2
         mean = sum(values) / n
-        at = key_threshold - 0.05  # rounds to the threshold
+        at = weights["calibration_anchor"] - 0.05  # rounds to the anchor
         lo, hi = weights["calibration_min_scale"], weights["calibration_max_scale"]
         scale = (at - weights["target_mean"]) / (cut - mean) if cut - mean > 1e-6 else hi
         scale = max(lo, min(hi, scale))

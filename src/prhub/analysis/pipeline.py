@@ -597,7 +597,7 @@ def calibrate(
             fit_on = [*source.prs(since, earliest), *fit_on]
     raw = [analyzer.assess(analyzer.facts(pr), core, module_map, None, "en", reference).score.raw for pr in fit_on]
     raw += [r.score.raw for r in results]
-    return importance.Calibration.fit(raw, analyzer.settings.key_threshold, analyzer.settings["importance"])
+    return importance.Calibration.fit(raw, analyzer.settings["importance"])
 
 
 def analyse_period(
