@@ -528,3 +528,25 @@ def test_github_data_on_each_backend(
     [pr] = [p for p in json.loads(proc.stdout)["prs"] if p["number"] == 1]
     assert pr["author"] == "dev1" and pr["labels"][0] == {"name": "performance", "source": "github"}
     assert pr["review"]["approvals"] == ["carol"] and pr["score"]["components"]["review"] > 0
+
+
+def test_nul_characters_from_github_are_stored_replaced_on_each_backend(
+    clone: tuple[ScriptedRepo, dict[int, str]], db_url: str
+):  # fmt: skip
+    """PostgreSQL's text cannot hold NUL: a PR body, label or review with one is stored with U+FFFD, said once."""
+    import json
+
+    repo, shas = clone
+    records = [pr_record(n, sha) for n, sha in shas.items()]
+    records[0] = pr_record(
+        1, shas[1], body="Fast\x00 path", labels=["perf\x00"], reviews=[("bob", "APPROVED", "ok\x00 then")]
+    )
+    with FakeGitHub(TOKEN, records, REPO) as fake:
+        proc = run_prhub("sync", str(repo.path), "--db", db_url, "--github", env=env_for(fake))
+    assert proc.returncode == 0, proc.stderr
+    assert "prhub: github: NUL characters in PR texts from GitHub were stored as U+FFFD" in proc.stderr
+    assert "stored 7 GitHub PRs, 7 joined to git" in proc.stdout
+    proc = run_prhub("report", REPO, "--db", db_url, "--week", "2026-W15", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    [pr] = [p for p in json.loads(proc.stdout)["prs"] if p["number"] == 1]
+    assert pr["labels"][0]["name"].startswith("perf") and pr["review"]["approvals"] == ["bob"]

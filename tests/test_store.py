@@ -113,3 +113,28 @@ def test_unreachable_postgres_is_one_line_without_the_password(tmp_path: Path) -
     proc = run_prhub("sync", str(repo.path), "--db", "postgresql://prhub:s3cret@127.0.0.1:1/prhub?connect_timeout=2")
     assert proc.returncode != 0 and proc.stderr.startswith("prhub: error: cannot open database")
     assert "s3cret" not in proc.stderr and "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_the_sqlite_writer_lock_without_fcntl(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows has no fcntl: msvcrt.locking stands in (retried until free); a platform with neither
+    is one clear error naming the way out."""
+    import types
+
+    from prhub.store import sqlite as backend
+
+    attempts: list[int] = []
+
+    def locking(fd: int, mode: int, size: int) -> None:
+        attempts.append(mode)
+        if len(attempts) == 1:
+            raise OSError("held by another process")
+
+    monkeypatch.setattr(backend, "fcntl", None)
+    monkeypatch.setattr(backend, "msvcrt", types.SimpleNamespace(LK_NBLCK=2, locking=locking))
+    with open_store(tmp_path / "prhub.db") as store, store.writer_lock("acme/a"):
+        assert attempts == [2, 2]  # refused once, then taken
+    monkeypatch.setattr(backend, "msvcrt", None)
+    with open_store(tmp_path / "prhub.db") as store, pytest.raises(StoreError) as err, store.writer_lock("acme/a"):
+        pass
+    assert "neither fcntl nor msvcrt" in str(err.value) and "postgresql://" in str(err.value)
+    assert "\n" not in str(err.value)

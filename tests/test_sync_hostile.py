@@ -169,3 +169,33 @@ def test_zero_is_no_pr_and_two_zeros_overwrite_nothing(tmp_path: Path) -> None:
     assert conn.execute("SELECT count(*) FROM pull_requests WHERE number = 0").fetchone()[0] == 0
     rows = conn.execute("SELECT sha, pr_number, flags FROM commits WHERE sha IN (?, ?)", (first, second)).fetchall()
     assert sorted(rows) == sorted([(first, None, "bad-pr-number"), (second, None, "bad-pr-number")])
+
+
+def test_nul_characters_are_stored_replaced_and_flagged(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's text cannot hold NUL. git cuts a message at one, so a reader that yields one is
+    stood in for: every text git gives carries a NUL where it says NUL-HERE. Both backends store
+    U+FFFD in its place, flag the commit, keep everything else and build the report."""
+    from prhub.period import week
+    from prhub.report import build_context
+    from prhub.sources import git as git_source
+    from prhub.store import open_store
+    from prhub.sync import sync as run_sync
+
+    repo = ScriptedRepo(tmp_path / "nul")
+    repo.git("remote", "add", "origin", "https://github.com/acme/nul.git")
+    repo.lines("a.py", 2)
+    repo.commit("Add a (#1)", author=ALICE, committer=FORGE, at=EPOCH)
+    repo.lines("b.py", 3)
+    repo.commit("Fix NUL-HERE the title (#2)\n\nBody NUL-HERE kept.", author=BOB, committer=FORGE, at=EPOCH + 60)
+    decode = git_source._text
+    monkeypatch.setattr(git_source, "_text", lambda raw: decode(raw.replace(b"NUL-HERE", b"\x00")))
+    with open_store(db_url) as store:
+        result = run_sync(store, repo.path)
+        assert result.flagged == {"nul": 1} and result.new_prs == 2
+        [(title,)] = store.execute("SELECT title FROM pull_requests WHERE number = 2").fetchall()
+        [(message, flags)] = store.execute("SELECT message, flags FROM commits WHERE pr_number = 2").fetchall()
+        assert title == "Fix \ufffd the title" and message.endswith("Body \ufffd kept.") and flags == "nul"
+        ctx = build_context(store, "acme/nul", week("2026-W15"))
+    assert sorted(pr["number"] for pr in ctx["prs"]) == [1, 2]

@@ -2,7 +2,37 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# PostgreSQL's text cannot hold U+0000; every text a source yields has it replaced by U+FFFD before it is
+# stored, on both backends alike (the same rows, the same reports), and the record says so
+NUL = "\x00"
+NUL_STANDIN = "\ufffd"
+
+
+def without_nul(value: Any) -> tuple[Any, int]:
+    """``value`` (a string, or lists and dicts of them, as JSON decodes) with each NUL replaced, and
+    how many strings held one."""
+    if isinstance(value, str):
+        return (value.replace(NUL, NUL_STANDIN), 1) if NUL in value else (value, 0)
+    if isinstance(value, list):
+        found = 0
+        items = []
+        for item in value:
+            item, n = without_nul(item)
+            items.append(item)
+            found += n
+        return (items, found) if found else (value, 0)
+    if isinstance(value, dict):
+        found = 0
+        pairs = {}
+        for key, item in value.items():
+            item, n = without_nul(item)
+            pairs[key] = item
+            found += n
+        return (pairs, found) if found else (value, 0)
+    return value, 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +74,39 @@ class Commit:
     message_raw: bytes | None = None  # the message's bytes, kept only when they are not valid UTF-8
     files: tuple[FileChange, ...] = field(default_factory=tuple)
     # what could not be read as git wrote it: "bad-date" (a time missing or out of range, another
-    # stands in), "bad-tz" (a malformed offset, stored as UTC), "bad-pr-number" (set by the sync)
+    # stands in), "bad-tz" (a malformed offset, stored as UTC), "bad-pr-number" and "nul" (a NUL
+    # character in a text, stored as U+FFFD) set by the sync
     flags: tuple[str, ...] = ()
 
     @property
     def subject(self) -> str:
         return self.message.split("\n", 1)[0].strip()
+
+    def without_nul(self) -> Commit | None:
+        """The commit with NUL replaced in its texts (message, names, e-mails, paths), or None when none has one.
+        git itself cuts a message at a NUL; this guards every other way one could arrive."""
+        people = (self.author, self.author_mapped, self.committer)
+        if not (
+            NUL in self.message
+            or any(NUL in who.name or NUL in who.email for who in people)
+            or any(NUL in f.path or NUL in (f.old_path or "") for f in self.files)
+        ):
+            return None
+
+        def clean(text: str) -> str:
+            return text.replace(NUL, NUL_STANDIN)
+
+        def who(person: Identity) -> Identity:
+            return replace(person, name=clean(person.name), email=clean(person.email))
+
+        files = tuple(
+            replace(f, path=clean(f.path), old_path=clean(f.old_path) if f.old_path is not None else None)
+            for f in self.files
+        )
+        return replace(
+            self, message=clean(self.message), author=who(self.author), author_mapped=who(self.author_mapped),
+            committer=who(self.committer), files=files,
+        )  # fmt: skip
 
     @property
     def is_merge(self) -> bool:

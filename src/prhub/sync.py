@@ -222,8 +222,11 @@ class _BatchWriter:
 
     def _checked(self, commit: Commit, on_branch: bool = True) -> tuple[Commit, list[PrRef]]:
         """The commit with its dates made usable, and the PRs it landed; what was wrong is flagged."""
-        refs = pr_refs(commit.message, commit.sha)
         flags = commit.flags
+        cleaned = commit.without_nul()
+        if cleaned is not None:
+            commit, flags = cleaned, (*flags, "nul")
+        refs = pr_refs(commit.message, commit.sha)
         if not refs and bad_number(commit.message):
             flags = (*flags, "bad-pr-number")
         if "bad-date" in flags and commit.committed_at == 0 and self.last_time:

@@ -41,7 +41,7 @@ import httpx
 
 from prhub import __version__
 from prhub.errors import GitHubError, RateLimitError, UsageError
-from prhub.models import ForgePullRequest, LinkedIssue, Review, ReviewComment, ReviewThread
+from prhub.models import ForgePullRequest, LinkedIssue, Review, ReviewComment, ReviewThread, without_nul
 from prhub.sources import Page
 
 DEFAULT_API = "https://api.github.com"
@@ -269,6 +269,9 @@ class GitHubClient:
                 transient = self._transient(transient, "an error answer")
                 continue
             self._read_rate_limit(data.get("rateLimit"))
+            data, nuls = without_nul(data)  # PostgreSQL's text cannot hold NUL: U+FFFD on both backends
+            if nuls:
+                self.usage.notes.append("NUL characters in PR texts from GitHub were stored as U+FFFD")
             return data, errors
 
     def _transient(self, attempts: int, what: str) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 
+from prhub.models import NUL, NUL_STANDIN
 from prhub.store.base import Store
 
 
@@ -28,6 +29,7 @@ def put(
     scope: str | None,
     result: str,
 ) -> None:
+    result = result.replace(NUL, NUL_STANDIN)  # a model's answer may hold one; PostgreSQL's text cannot
     store.execute(
         """INSERT INTO llm_cache (key, model, prompt_version, kind, lang, facts_hash, scope, result, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)

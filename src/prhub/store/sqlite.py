@@ -8,7 +8,6 @@ leaves either the whole batch and its cursor or neither.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import sqlite3
@@ -22,6 +21,15 @@ from prhub.errors import StoreError
 from prhub.store.base import Cursor, Repository, Rows
 from prhub.store.base import Store as BaseStore
 from prhub.store.schema import MIGRATIONS, for_sqlite
+
+try:  # POSIX: flock; Windows has msvcrt.locking instead (see ``lock_file``)
+    import fcntl
+except ImportError:
+    fcntl = None  # type: ignore[assignment]
+try:
+    import msvcrt
+except ImportError:
+    msvcrt = None  # type: ignore[assignment]
 
 __all__ = ["Cursor", "Repository", "SqliteStore", "Store", "default_db_path"]
 
@@ -100,7 +108,7 @@ class SqliteStore(BaseStore):
         lock_path = self.path.with_name(f"{self.path.name}.sync-{digest}.lock")
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
+            lock_file(fd, lock_path)
             yield
         finally:
             os.close(fd)  # closing the descriptor releases the lock
@@ -113,6 +121,25 @@ class SqliteStore(BaseStore):
 
 
 Store = SqliteStore  # the name callers used before there were two backends
+
+
+def lock_file(fd: int, path: Path) -> None:
+    """Wait for an exclusive lock on an open file: ``flock`` on POSIX, ``msvcrt.locking`` on Windows
+    (retried, as it gives up after ten seconds); elsewhere one clear error."""
+    if fcntl is not None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return
+    if msvcrt is not None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+                return
+            except OSError:
+                time.sleep(0.2)
+    raise StoreError(
+        f"cannot lock {path}: this platform has neither fcntl nor msvcrt file locks; "
+        "use a PostgreSQL store (--db postgresql://...), whose locks the server keeps"
+    )
 
 
 class _Transaction:
