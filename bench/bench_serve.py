@@ -1,10 +1,12 @@
 """Bounded serving under load: 50 clients on random weeks of three repositories, cached and uncached.
 
     python bench/bench_serve.py [--repos CLONE CLONE CLONE] [--clients 50] [--requests 2000] [--workers 4]
+                                [--pg postgresql://USER:PASS@HOST/DB]
 
-Syncs the repositories into a fresh SQLite database with ``--no-reports`` (so
-nothing is built ahead), starts ``prhub serve --workers N`` in its own process,
-then measures from ``--clients`` concurrent keep-alive connections:
+Syncs the repositories with ``--no-reports`` (so nothing is built ahead) into
+a fresh SQLite database, and with ``--pg`` also into a fresh schema of that
+PostgreSQL database; for each, starts ``prhub serve --workers N`` in its own
+process, then measures from ``--clients`` concurrent keep-alive connections:
 
 * uncached: each client asks for weeks drawn at random, without repetition,
   from every week with merged PRs of the three repositories, so every request
@@ -12,7 +14,8 @@ then measures from ``--clients`` concurrent keep-alive connections:
 * cached: ``--requests`` requests for random weeks among those just built.
 
 A 503 (the build queue full) is counted and retried after its Retry-After, as
-a browser would; its wait is part of the request's latency.
+a browser would; its wait is part of the request's latency. ``measure`` is the
+same run on any synced database (bench_store.py uses it).
 """
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ import urllib.request
 from pathlib import Path
 
 from bench_web import free_port, percentile, week_periods
+
+from prhub.store import open_store
+from prhub.store.reports import delete_reports
 
 DEFAULT_REPOS = [Path("/work/repos/flask"), Path("/work/repos/vite"), Path("/work/repos/prometheus")]
 
@@ -74,7 +80,7 @@ async def _run(base: str, paths: list[str], clients: int) -> tuple[list[float], 
     return timings, busy
 
 
-def _serve(db: Path, workers: int) -> tuple[subprocess.Popen[str], str]:
+def _serve(db: str, workers: int) -> tuple[subprocess.Popen[str], str]:
     port = free_port()
     cmd = [sys.executable, "-m", "prhub", "serve", "--db", str(db), "--port", str(port), "--workers", str(workers)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
@@ -97,46 +103,66 @@ def _summary(name: str, timings: list[float], busy: int) -> str:
     )
 
 
+def measure(
+    db: str, *, workers: int, clients: int, requests: int, uncached: int, seed: int, slugs: list[str] | None = None
+) -> list[str]:
+    """Serve ``db`` (its stored reports dropped first) and load it; the figures as printable lines."""
+    with open_store(db) as store:
+        delete_reports(store)  # uncached means built on request
+    rng = random.Random(seed)
+    proc, base = _serve(db, workers)
+    try:
+        slugs = slugs or [r["slug"] for r in json.loads(urllib.request.urlopen(base + "/api/repos").read())][:3]
+        weeks = [f"/{slug}/reports/{w}" for slug in slugs for w in week_periods(base, slug, 10_000)]
+        cold_paths = rng.sample(weeks, min(uncached, len(weeks)))
+        cold, cold_busy = asyncio.run(_run(base, cold_paths, clients))
+        hot_paths = [rng.choice(cold_paths) for _ in range(requests)]
+        hot, hot_busy = asyncio.run(_run(base, hot_paths, clients))
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    return [
+        f"repositories {', '.join(slugs)}: {len(weeks)} weeks; {clients} clients, {workers} workers",
+        _summary("uncached (first request of each week)", cold, cold_busy),
+        _summary("cached", hot, hot_busy),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", type=Path, nargs=3, default=DEFAULT_REPOS)
-    parser.add_argument("--db", type=Path, help="an already synced database (its stored reports are dropped)")
+    parser.add_argument("--db", help="an already synced database (its stored reports are dropped)")
+    parser.add_argument("--pg", help="also measure on PostgreSQL: a database to make a fresh schema in")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=2000, help="cached requests")
     parser.add_argument("--uncached", type=int, default=150, help="uncached requests (distinct weeks)")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--seed", type=int, default=15)
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-
+    knobs = dict(workers=args.workers, clients=args.clients, requests=args.requests, uncached=args.uncached)
+    if args.db:
+        print("\n".join(measure(args.db, **knobs, seed=args.seed)))
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "prhub.db"
-        if args.db:
-            db.write_bytes(args.db.read_bytes())
-        else:
-            for repo in args.repos:
-                started = time.perf_counter()
-                cmd = [sys.executable, "-m", "prhub", "sync", str(repo), "--db", str(db), "-q", "--no-reports"]
-                subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-                print(f"synced {repo} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-        import sqlite3
+        targets = [("sqlite", str(Path(tmp) / "prhub.db"))]
+        schema = None
+        if args.pg:
+            from bench_store import PgSchemas
 
-        with sqlite3.connect(db) as conn:
-            conn.execute("DELETE FROM stored_reports")  # uncached means built on request
-        proc, base = _serve(db, args.workers)
+            schema = PgSchemas(args.pg, keep=False)
+            targets.append(("postgresql", schema.new("serve")))
         try:
-            slugs = [r["slug"] for r in json.loads(urllib.request.urlopen(base + "/api/repos").read())]
-            weeks = [f"/{slug}/reports/{w}" for slug in slugs for w in week_periods(base, slug, 10_000)]
-            cold_paths = rng.sample(weeks, min(args.uncached, len(weeks)))
-            cold, cold_busy = asyncio.run(_run(base, cold_paths, args.clients))
-            hot_paths = [rng.choice(cold_paths) for _ in range(args.requests)]
-            hot, hot_busy = asyncio.run(_run(base, hot_paths, args.clients))
+            for backend, db in targets:
+                for repo in args.repos:
+                    started = time.perf_counter()
+                    cmd = [sys.executable, "-m", "prhub", "sync", str(repo), "--db", db, "-q", "--no-reports"]
+                    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+                    print(f"{backend}: synced {repo} in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+                print(f"{backend}:")
+                print("\n".join("   " + line for line in measure(db, **knobs, seed=args.seed)))
         finally:
-            proc.terminate()
-            proc.wait(30)
-    print(f"repositories {', '.join(slugs)}: {len(weeks)} weeks; {args.clients} clients, {args.workers} workers")
-    print(_summary("uncached (first request of each week)", cold, cold_busy))
-    print(_summary("cached", hot, hot_busy))
+            if schema is not None:
+                schema.drop()
 
 
 if __name__ == "__main__":

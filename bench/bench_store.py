@@ -1,37 +1,35 @@
 """The store at site scale, in one run: SQLite against PostgreSQL.
 
-    python bench/bench_store.py --pg postgresql://USER:PASS@localhost/DB [--jobs 4] [--clients 50]
+    python bench/bench_store.py --pg postgresql://USER:PASS@localhost/DB [--jobs 4] [--clients 50] [--workers 4]
 
 1. a whole-history sync of vllm (../shared/datasets, 20,000+ commits) into a new SQLite file and
-   into a new PostgreSQL schema, each a fresh `prhub sync` process: seconds, commits per second, size;
-2. ten repositories synced concurrently (`prhub sync P1 ... P10 --jobs N`) into each backend, against
-   the same ten one at a time (`--jobs 1`);
-3. page latency under load with PostgreSQL: `prhub serve` on the ten-repository database and
-   ``--clients`` keep-alive clients asking for random weeks of three repositories; first the
-   uncached pass (every page built on its first request), then the same pages again, cached.
+   into a new PostgreSQL schema, each a fresh `prhub sync` process: first `--no-reports` (the
+   history alone: seconds, commits per second, size), then `prhub sync` again to time what a first
+   sync adds by default (the 12 newest weeks' reports, en and zh), then `--report-weeks all` (every
+   other week's);
+2. ten repositories synced concurrently (`prhub sync P1 ... P10 --jobs N`, reports included) into
+   each backend, against the same ten one at a time (`--jobs 1`) on PostgreSQL;
+3. page latency under load on the ten-repository databases, PostgreSQL and SQLite: `prhub serve
+   --workers N` and ``--clients`` keep-alive clients on random weeks of three repositories
+   (bench_serve.py's ``measure``): an uncached pass (stored reports dropped, every page built on its
+   first request), then random requests among those pages, cached.
 
 The ten repositories are the vllm history, the usable clones under /work/repos (ruff, rust-analyzer,
 flask, vite, prometheus) when present, and yearly slices of the vllm history to make up ten. The
-PostgreSQL work happens in a schema of its own, dropped at the end (--keep keeps it).
+PostgreSQL work happens in schemas of their own, dropped at the end (--keep keeps them).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import os
-import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from pathlib import Path
 
-from bench_web import _get, free_port, percentile, served
 from dataset import OUT, build, git
 
 REAL_CLONES = [Path("/work/repos") / name for name in ("ruff", "rust-analyzer", "flask", "vite", "prometheus")]
@@ -42,6 +40,7 @@ ROW_BY_ROW = (
     "from prhub.cli import main; sys.argv[0] = 'prhub'; main()"
 )
 SERVED = ["vllm-project/vllm", "prometheus/prometheus", "pallets/flask"]
+VLLM_CLONE = Path("/work/repos-vllm")
 
 
 def prhub(*args: str) -> subprocess.CompletedProcess[str]:
@@ -129,35 +128,6 @@ def commits_in(repo: Path) -> int:
     return int(git(repo, "rev-list", "--first-parent", "--count", branch))
 
 
-async def _random_load(base: str, paths: list[str], clients: int, per_client: int, seed: int) -> list[float]:
-    host_port = base.removeprefix("http://")
-    host, port = host_port.split(":")
-    timings: list[float] = []
-    rng = random.Random(seed)
-    plans = [[rng.choice(paths) for _ in range(per_client)] for _ in range(clients)]
-
-    async def client(plan: list[str]) -> None:
-        reader, writer = await asyncio.open_connection(host, int(port))
-        try:
-            for path in plan:
-                started = time.perf_counter()
-                status = await _get(reader, writer, host_port, path)
-                timings.append(time.perf_counter() - started)
-                if status != 200:
-                    raise RuntimeError(f"GET {path}: HTTP {status}")
-        finally:
-            writer.close()
-
-    await asyncio.gather(*(client(plan) for plan in plans))
-    return timings
-
-
-def weeks_of(base: str, slug: str) -> list[str]:
-    html = urllib.request.urlopen(f"{base}/{slug}/", timeout=120).read().decode("utf-8")
-    marker = f'href="/{slug}/reports/'
-    return [piece.split('"', 1)[0] for piece in html.split(marker)[1:]]
-
-
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds >= 0.1 else f"{seconds * 1000:.1f} ms"
 
@@ -167,75 +137,90 @@ def main() -> None:
     parser.add_argument("--pg", default=os.environ.get("PRHUB_BENCH_PG") or os.environ.get("PRHUB_TEST_PG"))
     parser.add_argument("--jobs", type=int, default=4, help="concurrent syncs in the ten-repository run")
     parser.add_argument("--clients", type=int, default=50)
-    parser.add_argument("--weeks", type=int, default=20, help="random weeks per served repository")
-    parser.add_argument("--per-client", type=int, default=20, help="requests per client in each pass")
+    parser.add_argument("--workers", type=int, default=4, help="prhub serve --workers")
+    parser.add_argument("--requests", type=int, default=2000, help="cached requests in the page pass")
+    parser.add_argument("--uncached", type=int, default=150, help="distinct weeks in the uncached page pass")
+    parser.add_argument("--executemany", action="store_true", help="also time PostgreSQL without COPY")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schemas")
+    parser.add_argument(
+        "--vllm", type=Path, default=VLLM_CLONE if (VLLM_CLONE / ".git").exists() else None,
+        help=f"vllm's whole history, a clone with origin set [default: {VLLM_CLONE} if present, else built]",
+    )  # fmt: skip
     args = parser.parse_args()
     if not args.pg:
         raise SystemExit("give --pg postgresql://... (or PRHUB_BENCH_PG)")
+    from bench_serve import measure
+
     pg = PgSchemas(args.pg, args.keep)
-    vllm = build()
+    vllm = args.vllm or build()
     if not git(vllm, "remote"):  # the real project's name, as the tests give it
         git(vllm, "remote", "add", "origin", "https://github.com/vllm-project/vllm.git")
     repos = ten_repositories(vllm)
     total_commits = {repo: commits_in(repo) for repo in repos}
+    print(f"machine: {os.cpu_count()} cores, load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} at start")
     try:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"vllm: {total_commits[vllm]:,} first-parent commits")
-            print("\n1. whole-history sync of vllm, a fresh database each (one prhub sync process)")
+            print("\n1. whole-history sync of vllm, a fresh database each (one prhub sync process each step)")
             for backend in ("sqlite", "postgresql"):
                 db = str(Path(tmp) / "vllm.db") if backend == "sqlite" else pg.new("vllm")
-                seconds, out = timed("sync", str(vllm), "--db", db, "-q")
+                seconds, _ = timed("sync", str(vllm), "--db", db, "-q", "--no-reports")
                 size = sqlite_size(Path(db)) if backend == "sqlite" else pg.size(db)
                 rate = total_commits[vllm] / seconds
-                print(f"   {backend:10} {seconds:6.1f} s  {rate:7,.0f} commits/s  {size / 2**20:6.1f} MB")
-                print(f"      {out.strip()}")
+                print(f"   {backend:10} history   {seconds:6.1f} s  {rate:7,.0f} commits/s  {size / 2**20:6.1f} MB")
+                recent, out = timed("sync", str(vllm), "--db", db, "-q")
+                print(
+                    f"   {backend:10} + reports of the 12 newest weeks (the default): {recent:6.1f} s  ({_stored(out)})"
+                )
+                rest, out = timed("sync", str(vllm), "--db", db, "-q", "--report-weeks", "all")
+                print(
+                    f"   {backend:10} + every other week's reports (--report-weeks all): {rest:6.1f} s ({_stored(out)})"
+                )
 
-            # the same PostgreSQL sync with executemany (psycopg pipelines it) instead of COPY, for comparison
-            db = pg.new("vllmrows")
-            started = time.perf_counter()
-            subprocess.run(
-                [sys.executable, "-c", ROW_BY_ROW, "sync", str(vllm), "--db", db, "-q"], check=True, capture_output=True
-            )
-            seconds = time.perf_counter() - started
-            print(f"   {'postgresql':10} {seconds:6.1f} s  {total_commits[vllm] / seconds:7,.0f} commits/s"
-                  "  (executemany instead of COPY)")  # fmt: skip
+            if args.executemany:  # the same PostgreSQL sync with executemany (psycopg pipelines it) instead of COPY
+                db = pg.new("vllmrows")
+                started = time.perf_counter()
+                subprocess.run(
+                    [sys.executable, "-c", ROW_BY_ROW, "sync", str(vllm), "--db", db, "-q", "--no-reports"],
+                    check=True, capture_output=True,
+                )  # fmt: skip
+                seconds = time.perf_counter() - started
+                rate = total_commits[vllm] / seconds
+                print(f"   {'postgresql':10} history   {seconds:6.1f} s  {rate:7,.0f} commits/s (executemany, no COPY)")
 
-            print(f"\n2. ten repositories ({sum(total_commits.values()):,} commits), one sync process each")
+            print(f"\n2. ten repositories ({sum(total_commits.values()):,} commits), one sync process each, "
+                  "reports of the 12 newest weeks included")  # fmt: skip
             for repo in repos:
                 print(f"   {repo.name:28} {total_commits[repo]:>7,} commits")
-            served_db = ""
+            ten: dict[str, str] = {}
             for backend, jobs in (("postgresql", 1), ("postgresql", args.jobs), ("sqlite", args.jobs)):
-                if True:
-                    label = f"{backend}-{jobs}"
-                    db = str(Path(tmp) / f"ten-{label}.db") if backend == "sqlite" else pg.new(f"ten{jobs}")
-                    seconds, _ = timed("sync", *map(str, repos), "--db", db, "-q", "--jobs", str(jobs))
-                    print(f"   {backend:10} --jobs {jobs}: {seconds:6.1f} s wall")
-                    if backend == "postgresql" and jobs == args.jobs:
-                        served_db = db
+                db = str(Path(tmp) / f"ten-{backend}-{jobs}.db") if backend == "sqlite" else pg.new(f"ten{jobs}")
+                seconds, _ = timed("sync", *map(str, repos), "--db", db, "-q", "--jobs", str(jobs))
+                print(f"   {backend:10} --jobs {jobs}: {seconds:6.1f} s wall")
+                ten[backend] = db
 
-            print(f"\n3. pages under load, PostgreSQL: {args.clients} clients, random weeks of {', '.join(SERVED)}")
-            port = free_port()
-            with served(served_db, port) as base:  # type: ignore[arg-type]
-                rng = random.Random(7)
-                paths = []
-                for slug in SERVED:
-                    weeks = weeks_of(base, slug)
-                    paths += [f"/{slug}/reports/{w}" for w in rng.sample(weeks, min(args.weeks, len(weeks)))]
-                    print(f"   {slug}: {len(weeks)} weeks, {min(args.weeks, len(weeks))} asked for")
-                cold = asyncio.run(_random_load(base, paths, args.clients, args.per_client, seed=1))
-                for path in paths:  # every page built once, so the second pass is all hits
-                    urllib.request.urlopen(base + path, timeout=600).read()
-                hot = asyncio.run(_random_load(base, paths, args.clients, args.per_client, seed=2))
-                api = json.loads(urllib.request.urlopen(base + "/api/repos", timeout=60).read())
-            for name, timings in (("first pass (uncached, builds)", cold), ("second pass (cached)", hot)):
-                print(
-                    f"   {name:30} {len(timings):5} requests: p50 {ms(statistics.median(timings))}, "
-                    f"p99 {ms(percentile(timings, 99))}, max {ms(max(timings))}"
-                )
-            print(f"   ({len(api)} repositories served from one PostgreSQL store)")
+            print(f"\n3. pages under load: {args.clients} clients, {args.workers} workers, random weeks of "
+                  f"{', '.join(SERVED)}")  # fmt: skip
+            for backend in ("postgresql", "sqlite"):
+                lines = measure(ten[backend], workers=args.workers, clients=args.clients, requests=args.requests,
+                                uncached=args.uncached, seed=15, slugs=SERVED)  # fmt: skip
+                print(f"   {backend}:")
+                for line in lines:
+                    print(f"      {line}")
+            print(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
         pg.drop()
+
+
+def _stored(output: str) -> str:
+    """The "N reports stored" part of a sync's summary line."""
+    found = [
+        part.strip()
+        for line in output.splitlines()
+        for part in line.split(";")
+        if "stored" in part and "report" in part
+    ]
+    return found[-1] if found else "no report stored"
 
 
 if __name__ == "__main__":

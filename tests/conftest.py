@@ -2,7 +2,9 @@
 
 ``vllm_window`` replays four weeks of the real vllm history (2026-03-23 to
 2026-04-20) with ../shared/tools/make-skeleton-repo; ``synced_db`` is that
-window synced into a fresh SQLite file with the real CLI.
+window synced into a fresh SQLite file with the real CLI, ``synced_pg`` into a
+PostgreSQL schema, and ``synced_any`` is each of the two in turn (the report and
+web tests that read the store through different paths run on both).
 """
 
 from __future__ import annotations
@@ -139,3 +141,24 @@ def new_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[
 def db_url(new_db: Callable[[], str]) -> str:
     """A new, empty database on each backend."""
     return new_db()
+
+
+@pytest.fixture(scope="session")
+def synced_pg(vllm_window: Path) -> Iterator[str]:
+    """The vllm window synced with the real CLI into a PostgreSQL schema of its own (skipped without one)."""
+    url, schema = new_pg_schema("vllm")
+    try:
+        proc = run_prhub("sync", str(vllm_window), "--db", url, "-q")
+        assert proc.returncode == 0, proc.stderr
+        yield url
+    finally:
+        drop_pg_schema(schema)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def synced_any(request: pytest.FixtureRequest) -> str:
+    """The vllm window synced into each backend in turn: the SQLite file's path, or the PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("synced_db"))
+    require_pg()
+    return str(request.getfixturevalue("synced_pg"))

@@ -1,19 +1,18 @@
 """SQLite and PostgreSQL hold the same rows and give the same reports, byte for byte, and the same pages.
 
 The vllm window is synced with the real CLI into a SQLite file (the shared ``synced_db``) and into a
-PostgreSQL schema of its own; every comparison reads both.
+PostgreSQL schema (the shared ``synced_pg``); every comparison reads both.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from conftest import drop_pg_schema, new_pg_schema, run_prhub
+from conftest import run_prhub
 from prhub.period import week
 from prhub.report import build_context, iter_contexts
 from prhub.report.html import render_html
@@ -27,14 +26,8 @@ NOW = datetime(2026, 4, 20, 9, 0, tzinfo=UTC)  # "generated at" is the one field
 
 
 @pytest.fixture(scope="module")
-def pg_db(vllm_window: Path) -> Iterator[str]:
-    url, schema = new_pg_schema("vllm")
-    try:
-        proc = run_prhub("sync", str(vllm_window), "--db", url, "-q")
-        assert proc.returncode == 0, proc.stderr
-        yield url
-    finally:
-        drop_pg_schema(schema)
+def pg_db(synced_pg: str) -> str:
+    return synced_pg
 
 
 def rows(db: str | Path) -> dict[str, list[tuple[object, ...]]]:

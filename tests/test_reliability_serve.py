@@ -134,25 +134,6 @@ def test_a_full_queue_answers_503_with_retry_after(db: Path, tmp_path: Path) -> 
     assert page.status_code == 503 and page.headers["retry-after"] == "5"
 
 
-def test_reports_stored_by_sync_are_served_without_building(db: Path, tmp_path: Path) -> None:
-    copy = tmp_path / "s.db"
-    copy.write_bytes(db.read_bytes())
-
-    def refuse(*_: object) -> dict[str, Any]:
-        raise AssertionError("built, not read from storage")
-
-    service = ReportService(copy, build=refuse)
-    try:
-        from prhub.period import from_slug
-
-        repo = service.repository(SLUG)
-        for lang in ("en", "zh"):
-            entry = service.report(repo, from_slug(W15), lang)
-            assert entry.context["counts"]["merged_prs"] == 3 and entry.context["language"] == lang
-    finally:
-        service.close()
-
-
 # -- part 5: date overflow --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     "period",

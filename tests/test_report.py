@@ -14,6 +14,7 @@ from conftest import run_prhub
 from prhub.config import RISK_TAGS
 from prhub.period import week
 from prhub.report import build_context, iter_contexts
+from prhub.store import open_store
 from prhub.store.sqlite import Store
 
 SLUG = "vllm-project/vllm"
@@ -24,8 +25,8 @@ PRODUCT_KEYS = {
 
 
 @pytest.fixture(scope="module")
-def w15(synced_db: Path) -> dict:
-    with Store(synced_db) as store:
+def w15(synced_any: str) -> dict:
+    with open_store(synced_any) as store:
         return build_context(store, SLUG, week("2026-W15"))
 
 
@@ -99,8 +100,8 @@ def test_every_pr_number_in_the_prose_is_in_the_context(w15: dict) -> None:
     assert cited and cited <= known
 
 
-def test_chinese_and_quiet_periods(synced_db: Path) -> None:
-    with Store(synced_db) as store:
+def test_chinese_and_quiet_periods(synced_any: str) -> None:
+    with open_store(synced_any) as store:
         zh = build_context(store, SLUG, week("2026-W15"), lang="zh")
         assert zh["period"]["label"].startswith("2026 第 15 周") and zh["language"] == "zh"
         assert all(s.strip() for s in zh["sections"].values())
@@ -109,8 +110,8 @@ def test_chinese_and_quiet_periods(synced_db: Path) -> None:
     assert empty["sections"]["summary"]
 
 
-def test_bulk_contexts_match_single_ones(synced_db: Path) -> None:
-    with Store(synced_db) as store:
+def test_bulk_contexts_match_single_ones(synced_any: str) -> None:
+    with open_store(synced_any) as store:
         started = time.perf_counter()
         every = {c["period"]["slug"]: c for c in iter_contexts(store, SLUG, kind="week")}
         elapsed = time.perf_counter() - started

@@ -197,6 +197,16 @@ def main() -> None:
     "so `prhub serve` and `prhub site` read them from storage.",
 )
 @click.option(
+    "--report-weeks",
+    "report_weeks",
+    envvar="PRHUB_REPORT_WEEKS",
+    default="12",
+    show_default=True,
+    metavar="N|all",
+    help="Build ahead only the reports of the N newest weeks with merged PRs (all: every week); "
+    "older ones are built when first asked for [env: PRHUB_REPORT_WEEKS].",
+)
+@click.option(
     "--all",
     "sync_all",
     is_flag=True,
@@ -226,6 +236,7 @@ def sync(
     site_file: Path | None,
     jobs: int | None,
     reports: bool,
+    report_weeks: str,
 ) -> None:
     """Read local clones' history into the store (REPO_PATHS: one or more clones, default .).
 
@@ -271,12 +282,13 @@ def sync(
       prhub sync --all --db postgresql://prhub@localhost/prhub --jobs 4
       prhub sync --site /etc/prhub/site.toml --db postgresql://prhub@localhost/prhub
     """
+    recent = _report_weeks(report_weeks)
     if sync_all or site_file or len(repo_paths) > 1:
         if sync_all and repo_paths:
             raise UsageError("--all syncs the stored repositories (or the --site list); give no REPO_PATHS with it")
         if site_file and repo_paths:
             raise UsageError("--site lists the repositories to sync; give no REPO_PATHS with it")
-        _sync_many(repo_paths, branch, db, use_github, site_file, jobs, reports)
+        _sync_many(repo_paths, branch, db, use_github, site_file, jobs, reports, recent)
         return
     repo_path = repo_paths[0] if repo_paths else Path(".")
     token = _github_token() if use_github else None
@@ -288,20 +300,30 @@ def sync(
         with progress_bar("syncing", enabled=not quiet) as on_progress:
             result = run_sync(store, repo_path, branch=branch, progress=on_progress)
         if reports:
-            built = _store_reports(store, result.repo.slug, quiet)
+            built = _store_reports(store, result.repo.slug, quiet, recent)
     _print_sync(result, built)
     if token:
         _sync_github(db, result.repo.slug, repo_path, token, quiet)
         if reports:  # labels, logins and reviews change the reports: those are built again
             with open_store(db) as store:
-                _store_reports(store, result.repo.slug, quiet)
+                _store_reports(store, result.repo.slug, quiet, recent)
 
 
-def _store_reports(store: Store, slug: str, quiet: bool) -> int:
+def _store_reports(store: Store, slug: str, quiet: bool, recent_weeks: int | None) -> int:
     from prhub.report.stored import store_new_reports
 
     with progress_bar("storing reports", enabled=not quiet) as on_progress:
-        return store_new_reports(store, store.repository(slug), progress=on_progress)
+        return store_new_reports(store, store.repository(slug), progress=on_progress, recent_weeks=recent_weeks)
+
+
+def _report_weeks(text: str) -> int | None:
+    """--report-weeks: a positive number of weeks, or None for all."""
+    text = text.strip().lower()
+    if text == "all":
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(f"--report-weeks must be a number of weeks (1 or more) or 'all', not {text!r}")
+    return int(text)
 
 
 def _github_token() -> str:
@@ -322,6 +344,7 @@ def _sync_many(
     site_file: Path | None,
     jobs: int | None,
     reports: bool = True,
+    recent_weeks: int | None = None,
 ) -> None:
     """Many repositories at once: one line each as it finishes; failures named, the rest go on."""
     from prhub import fleet
@@ -363,7 +386,7 @@ def _sync_many(
         with open_store(db) as store:
             for outcome in outcomes:
                 if not outcome.error:
-                    _store_reports(store, outcome.slug, quiet=True)
+                    _store_reports(store, outcome.slug, quiet=True, recent_weeks=recent_weeks)
     if failed:
         err_console.print(f"prhub: {failed} of {len(repos)} repositories failed", markup=False)
         sys.exit(1)
@@ -478,6 +501,7 @@ _FLAG_WORDS = {
     "bad-date": "with an unreadable date",
     "bad-tz": "with an unreadable time zone",
     "bad-pr-number": "naming an impossible PR number",
+    "nul": "with a NUL character (stored as U+FFFD)",
 }
 
 

@@ -13,7 +13,7 @@ import gzip
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from prhub import __version__
@@ -26,6 +26,7 @@ from prhub.store import Repository, Store
 from prhub.store import reports as rows
 
 LANGS = ("en", "zh")
+RECENT_WEEKS = 12  # weeks a sync builds ahead by default; older ones are built when first asked for
 Progress = Callable[[int, int], None]
 
 
@@ -72,14 +73,18 @@ def store_new_reports(
     langs: Sequence[str] = LANGS,
     tz: str = "UTC",
     progress: Progress | None = None,
+    recent_weeks: int | None = RECENT_WEEKS,
 ) -> int:
-    """Build and store every week's report (each language) that is missing or stale; returns how many.
+    """Build and store the report (each language) of every week among the ``recent_weeks`` newest
+    weeks with merged PRs (None: every week) that is missing or stale; returns how many.
 
-    After a first sync that is every week of the history; after a later one, the
-    weeks the new commits fall in and those whose trends read them.
+    After a first sync that is those weeks; after a later one, the weeks the new
+    commits fall in and those whose trends read them. Older weeks are built
+    when first asked for (``prhub serve`` stores them then).
     """
     settings = settings or of_repository(store, repo.slug)
     digest = settings_digest(settings)
+    since = _recent_start(store, repo, recent_weeks)
     written = 0
     for lang in langs:
         have = rows.stored_inputs(store, repo.id, tz, lang)
@@ -88,6 +93,8 @@ def store_new_reports(
         def stale(
             period: Period, lang: str = lang, have: dict[str, str] = have, wanted: dict[str, str] = wanted
         ) -> bool:
+            if since is not None and period.end <= since:
+                return False
             inputs = inputs_of(store, repo, period, settings, digest)
             wanted[period.slug] = inputs
             return have.get(period.slug) != inputs
@@ -102,6 +109,17 @@ def store_new_reports(
                 progress(written + len(batch), 0)
         written += _write(store, repo, tz, lang, batch, wanted)
     return written
+
+
+def _recent_start(store: Store, repo: Repository, recent_weeks: int | None) -> datetime | None:
+    """The start of the oldest of the ``recent_weeks`` newest UTC weeks with a merged PR (a zone west
+    of UTC may add one week ending after it); None when every week is wanted."""
+    if recent_weeks is None:
+        return None
+    numbers = sorted({row[0] for row in store.prs_by_week(repo.id)}, reverse=True)[: max(recent_weeks, 0)]
+    if not numbers:
+        return datetime.max.replace(tzinfo=UTC)
+    return datetime(1970, 1, 1, tzinfo=UTC) + timedelta(days=7 * numbers[-1] - 3)
 
 
 def _write(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -253,13 +254,30 @@ class Store:
             (repo_id, branch, head_sha, seq, int(time.time())),
         )
 
-    def sync_state(self, repo_id: int) -> str:
-        """Changes whenever a sync moves any branch of the repository (part of every report cache key)."""
+    def repository_state(self, slug: str) -> tuple[Repository, str, str] | None:
+        """The repository, its sync state (changes whenever a sync moves any of its branches) and its
+        settings state (the kept prhub.toml's time and checksum), in one query: what a server checks
+        before it answers from memory."""
         rows = self.execute(
-            "SELECT branch, head_sha, seq, updated_at FROM sync_cursors WHERE repo_id = ? ORDER BY branch",
-            (repo_id,),
-        )
-        return ";".join(f"{branch}:{head}:{seq}:{at}" for branch, head, seq, at in rows)
+            """SELECT r.id, r.slug, r.path, r.remote_url, r.default_branch, s.updated_at, s.toml,
+                      c.branch, c.head_sha, c.seq, c.updated_at
+               FROM repositories r
+               LEFT JOIN repository_settings s ON s.repo_id = r.id
+               LEFT JOIN sync_cursors c ON c.repo_id = r.id
+               WHERE r.slug = ? ORDER BY c.branch""",
+            (slug,),
+        ).fetchall()
+        if not rows:
+            return None
+        first = rows[0]
+        sync = ";".join(f"{branch}:{head}:{seq}:{at}" for *_, branch, head, seq, at in rows if branch is not None)
+        settings = f"{first[5]}:{zlib.crc32(first[6].encode())}" if first[6] is not None else ""
+        return Repository(*first[:5]), sync, settings
+
+    def build_lock(self, key: str) -> contextlib.AbstractContextManager[None]:
+        """Held while one process builds one report, so processes sharing the store build it once
+        (PostgreSQL: an advisory lock). SQLite has none: each process may build a missing report once."""
+        return contextlib.nullcontext()
 
     def branch_shas_after(self, repo_id: int, branch: str, seq: int) -> list[str]:
         rows = self.execute(

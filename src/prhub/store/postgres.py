@@ -147,6 +147,9 @@ class PostgresStore(BaseStore):
     def writer_lock(self, key: str) -> contextlib.AbstractContextManager[None]:
         return self.advisory_lock(lock_key(key))
 
+    def build_lock(self, key: str) -> contextlib.AbstractContextManager[None]:
+        return self.advisory_lock(lock_key(f"build:{key}"))
+
     def _serialize(self, what: str) -> None:
         self.execute("SELECT pg_advisory_xact_lock(?)", (lock_key(f"serialize:{what}"),))
 

@@ -86,3 +86,8 @@ def integrity_problem(store: Store) -> str | None:
 
 def count_reports(store: Store, repo_id: int) -> int:
     return int(store.execute("SELECT count(*) FROM stored_reports WHERE repo_id = ?", (repo_id,)).fetchone()[0])
+
+
+def delete_reports(store: Store) -> None:
+    """Forget every stored report (benchmarks measure building them on request)."""
+    store.execute("DELETE FROM stored_reports")

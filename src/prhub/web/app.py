@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -32,7 +33,7 @@ from prhub.report.html import content_security_policy
 from prhub.store import Repository, is_postgres, sqlite_path
 from prhub.web import pages
 from prhub.web.links import LANGS, ServedLinks
-from prhub.web.reports import BusyError, CachedReport, ContextBuilder, ReportService
+from prhub.web.reports import BusyError, CachedReport, ContextBuilder, ReportService, state_ttl_from_env
 
 log = logging.getLogger("prhub.web")
 Scope = MutableMapping[str, Any]
@@ -88,9 +89,11 @@ def create_app(
     build: ContextBuilder | None = None,
     cache_size: int = 128,
     base_url: str | None = None,
+    state_ttl: float | None = None,
 ) -> SecurityHeaders:
     """The website over one store. ``base_url`` (e.g. https://reports.example.org) makes the feed's
     links absolute; without it they are root-relative. The request's Host header is never used.
+    ``state_ttl``: seconds a repository's sync state is trusted (default ``PRHUB_SERVE_STATE_TTL``, 1 s).
     """
     links = ServedLinks()
     service = ReportService(
@@ -98,6 +101,7 @@ def create_app(
         build=build,
         cache_size=cache_size,
         render_pages=lambda ctx: {"served": pages.report_page(ctx, links, LANGS)},
+        state_ttl=state_ttl_from_env() if state_ttl is None else state_ttl,
     )
     base = (base_url or "").rstrip("/")
 
@@ -113,14 +117,17 @@ def create_app(
             lang = next((code for code in LANGS if last.endswith((f".{code}.html", f".{code}.json"))), "en")
         return lang
 
-    def repository(request: Request) -> Repository:
+    async def repository(request: Request) -> Repository:
+        """The URL's repository: from the worker's recent look at it, else read off the event loop."""
         owner, name = request.path_params["owner"], request.path_params["repo"]
         if "/" in owner or "/" in name or owner in (".", "..") or name in (".", ".."):
             raise NotFoundError("no such page")
-        return service.repository(f"{owner}/{name}")
+        slug = f"{owner}/{name}"
+        found = service.fresh(slug) or await run_in_threadpool(service.lookup, slug)
+        return found.repo
 
     async def report_for(request: Request) -> tuple[CachedReport, str]:
-        repo = repository(request)
+        repo = await repository(request)
         period: Period = from_slug(request.path_params["period"])
         lang = lang_of(request)
         entry = await service.report_async(repo, period, lang)
@@ -131,7 +138,7 @@ def create_app(
         return HTMLResponse(pages.index_page(service.overview(), links, lang, LANGS))
 
     async def repo_index(request: Request) -> Response:
-        repo, lang = repository(request), lang_of(request)
+        repo, lang = await repository(request), lang_of(request)
         url = forge_url(repo.remote_url)
         return HTMLResponse(pages.repo_page(repo.slug, url, service.weeks(repo), links, lang, LANGS))
 
@@ -156,7 +163,7 @@ def create_app(
         return JSONResponse(pages.repos_json(service.overview(), links))
 
     async def atom(request: Request) -> Response:
-        repo = repository(request)
+        repo = await repository(request)
         weeks = service.weeks(repo)
         # summaries come from reports already built; the feed itself never waits for a build
         contexts = {}

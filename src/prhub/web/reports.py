@@ -4,6 +4,12 @@ The listings are single SQL queries over ``pull_requests`` (no report is built
 to list the weeks). A report is built on demand by ``build_context`` and kept
 in a bounded cache whose key includes the repository's sync cursors, so a new
 sync makes the next request build afresh.
+
+What a request checks before answering from memory (the repository, its sync
+cursors and settings: one query) is kept for ``state_ttl`` seconds per process:
+within that time a hit costs no query at all, and a sync reaches the pages at
+most that late. Batch callers (``prhub site``, tests) keep the default of 0,
+a fresh check every time; ``prhub serve`` uses ``PRHUB_SERVE_STATE_TTL`` (1 s).
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ import json
 import logging
 import sqlite3
 import threading
-import zlib
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -38,6 +44,7 @@ from prhub.store import reports as stored_rows
 
 ContextBuilder = Callable[[Store, str, Period, str], dict[str, Any]]
 MAX_RANGE_DAYS = 31  # a URL's free range may span at most this many days (weeks and months always may)
+SERVE_STATE_TTL = 1.0  # seconds a server worker trusts its last look at a repository's sync state
 log = logging.getLogger("prhub.web")
 
 
@@ -73,6 +80,27 @@ class WeekSummary:
     @property
     def slug(self) -> str:
         return self.period.slug
+
+
+@dataclass(frozen=True, slots=True)
+class RepoState:
+    """A repository as a request finds it: its row and what its reports' cache keys depend on."""
+
+    repo: Repository
+    sync: str  # the sync cursors (``Store.repository_state``)
+    settings: str  # the kept prhub.toml's time and checksum
+    read_at: float  # time.monotonic() when read
+
+
+def state_ttl_from_env() -> float:
+    """``PRHUB_SERVE_STATE_TTL`` (seconds, 0 checks the store on every request), else ``SERVE_STATE_TTL``."""
+    import os
+
+    text = os.environ.get("PRHUB_SERVE_STATE_TTL", "").strip()
+    try:
+        return max(0.0, float(text)) if text else SERVE_STATE_TTL
+    except ValueError:
+        raise PrhubError(f"PRHUB_SERVE_STATE_TTL must be a number of seconds, not {text!r}") from None
 
 
 @dataclass(slots=True)
@@ -139,6 +167,7 @@ class ReportService:
         builders: int = 2,
         queue_limit: int = 64,
         render_pages: PageRenderer | None = None,
+        state_ttl: float = 0.0,
     ) -> None:
         if not is_postgres(db_path) and not sqlite_path(db_path).is_file():
             raise NotFoundError(f"no database at {db_path}; run `prhub sync <clone> --db {db_path}` first")
@@ -148,6 +177,8 @@ class ReportService:
         self.cache_bytes = cache_bytes
         self.queue_limit = queue_limit
         self.render_pages = render_pages
+        self.state_ttl = state_ttl
+        self._states: dict[str, RepoState] = {}  # slug -> its last look, trusted for state_ttl seconds
         self._local = threading.local()
         self._cache: OrderedDict[str, CachedReport] = OrderedDict()
         self._cached_bytes = 0
@@ -200,7 +231,30 @@ class ReportService:
 
     # -- listings -------------------------------------------------------------------------------------
     def repository(self, slug: str) -> Repository:
-        return self.store.repository(slug)
+        return self.lookup(slug).repo
+
+    def fresh(self, slug: str) -> RepoState | None:
+        """The repository's state when it was read less than ``state_ttl`` seconds ago (no I/O)."""
+        found = self._states.get(slug)
+        if found is not None and time.monotonic() - found.read_at < self.state_ttl:
+            return found
+        return None
+
+    def lookup(self, slug: str) -> RepoState:
+        """The repository's state: remembered, else read with one query. Unknown: NotFoundError."""
+        found = self.fresh(slug)
+        if found is not None:
+            return found
+        row = self.store.repository_state(slug)
+        if row is None:
+            raise NotFoundError(f"unknown repository {slug!r}; run `prhub sync` on its clone first")
+        found = RepoState(*row, read_at=time.monotonic())
+        if self.state_ttl > 0:
+            with self._lock:
+                if len(self._states) > 4096:  # slugs are a few per site; never let odd URLs grow it
+                    self._states.clear()
+                self._states[slug] = found
+        return found
 
     def overview(self) -> list[RepoSummary]:
         rows = self.store.repository_overview()
@@ -251,17 +305,17 @@ class ReportService:
 
     def state(self, repo: Repository) -> str:
         """Changes whenever a sync moves any branch of the repository."""
-        return self.store.sync_state(repo.id)
+        return self.lookup(repo.slug).sync
 
     def settings_state(self, repo: Repository) -> str:
         """Changes whenever a sync keeps a new prhub.toml for the repository."""
-        kept = self.store.repository_settings(repo.id)
-        return f"{kept.updated_at}:{zlib.crc32(kept.toml.encode())}" if kept else ""
+        return self.lookup(repo.slug).settings
 
     # -- reports --------------------------------------------------------------------------------------
     def _key(self, repo: Repository, period: Period, lang: str) -> str:
         """A report's cache key: the data state is in it, so a sync makes every older entry unreachable."""
-        return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{self.state(repo)}|{self.settings_state(repo)}"
+        state = self.lookup(repo.slug)
+        return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{state.sync}|{state.settings}"
 
     def settings_for(self, repo: Repository) -> Settings:
         """The settings the builder uses for ``repo`` (a stored report built with others is rebuilt)."""
@@ -322,14 +376,20 @@ class ReportService:
         hit = self.cached(repo, period, lang)
         if hit is not None:
             return hit
-        inputs = stored.inputs_of(self.store, repo, period, self.settings_for(repo))
-        context = self.build(self.store, repo.slug, period, lang)
-        data = stored.json_bytes(context)
-        if not self.readonly:
-            try:
-                stored.save(self.store, repo, period, lang, inputs, data)
-            except (StoreError, sqlite3.Error) as exc:  # the page is still served; the next request builds again
-                log.warning("could not store the report %s %s: %s", repo.slug, period.slug, exc)
+        # server processes sharing a PostgreSQL store build a report once: the others wait here,
+        # then find it stored (on SQLite the lock is a no-op, and each process may build it once)
+        with self.store.build_lock(f"{repo.id}|{period.slug}|{period.tz}|{lang}"):
+            inputs = stored.inputs_of(self.store, repo, period, self.settings_for(repo))
+            data = stored.load(self.store, repo, period, lang, inputs)  # another process built it meanwhile
+            context = None
+            if data is None:
+                context = self.build(self.store, repo.slug, period, lang)
+                data = stored.json_bytes(context)
+                if not self.readonly:
+                    try:
+                        stored.save(self.store, repo, period, lang, inputs, data)
+                    except (StoreError, sqlite3.Error) as exc:  # still served; the next request builds again
+                        log.warning("could not store the report %s %s: %s", repo.slug, period.slug, exc)
         return self._remember(repo, period, lang, data, context)
 
     def _remember(
