@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="prhub serve --workers")
     parser.add_argument("--requests", type=int, default=2000, help="cached requests in the page pass")
-    parser.add_argument("--uncached", type=int, default=150, help="distinct weeks in the uncached page pass")
+    parser.add_argument("--uncached", type=int, default=120, help="distinct weeks in the page passes")
     parser.add_argument("--executemany", action="store_true", help="also time PostgreSQL without COPY")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schemas")
     parser.add_argument(
