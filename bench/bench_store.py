@@ -8,7 +8,7 @@
    sync adds by default (the 12 newest weeks' reports, en and zh), then `--report-weeks all` (every
    other week's);
 2. ten repositories synced concurrently (`prhub sync P1 ... P10 --jobs N`, reports included) into
-   each backend, against the same ten one at a time (`--jobs 1`) on PostgreSQL;
+   each backend (with --serial, also one at a time, `--jobs 1`, on PostgreSQL);
 3. page latency under load on the ten-repository databases, PostgreSQL and SQLite: `prhub serve
    --workers N` and ``--clients`` keep-alive clients on random weeks of three repositories
    (bench_serve.py's ``measure``): an uncached pass (stored reports dropped, every page built on its
@@ -141,6 +141,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="cached requests in the page pass")
     parser.add_argument("--uncached", type=int, default=120, help="distinct weeks in the page passes")
     parser.add_argument("--executemany", action="store_true", help="also time PostgreSQL without COPY")
+    parser.add_argument("--serial", action="store_true", help="also sync the ten one at a time (--jobs 1)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL schemas")
     parser.add_argument(
         "--vllm", type=Path, default=VLLM_CLONE if (VLLM_CLONE / ".git").exists() else None,
@@ -193,7 +194,8 @@ def main() -> None:
             for repo in repos:
                 print(f"   {repo.name:28} {total_commits[repo]:>7,} commits")
             ten: dict[str, str] = {}
-            for backend, jobs in (("postgresql", 1), ("postgresql", args.jobs), ("sqlite", args.jobs)):
+            runs = [("postgresql", 1)] if args.serial else []
+            for backend, jobs in [*runs, ("postgresql", args.jobs), ("sqlite", args.jobs)]:
                 db = str(Path(tmp) / f"ten-{backend}-{jobs}.db") if backend == "sqlite" else pg.new(f"ten{jobs}")
                 seconds, _ = timed("sync", *map(str, repos), "--db", db, "-q", "--jobs", str(jobs))
                 print(f"   {backend:10} --jobs {jobs}: {seconds:6.1f} s wall")
