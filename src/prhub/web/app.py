@@ -263,6 +263,7 @@ def serve(
 
     import uvicorn
 
+    state_ttl_from_env()  # a malformed PRHUB_SERVE_STATE_TTL is one error line now, not one per worker
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         sock = socket.socket(family, socket.SOCK_STREAM)

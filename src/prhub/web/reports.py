@@ -20,6 +20,7 @@ import hashlib
 import itertools
 import json
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -94,8 +95,6 @@ class RepoState:
 
 def state_ttl_from_env() -> float:
     """``PRHUB_SERVE_STATE_TTL`` (seconds, 0 checks the store on every request), else ``SERVE_STATE_TTL``."""
-    import os
-
     text = os.environ.get("PRHUB_SERVE_STATE_TTL", "").strip()
     try:
         return max(0.0, float(text)) if text else SERVE_STATE_TTL
