@@ -331,12 +331,14 @@ def test_importance_reasons_read_in_both_languages() -> None:
 
 
 # -- themes -----------------------------------------------------------------------------
-def theme_items(titles: list[str]) -> list[themes.ThemeInput]:
+def theme_items(titles: list[str], hot: dict[str, str] | None = None) -> list[themes.ThemeInput]:
+    """``hot``: a hot word's key -> the word, a candidate before the rules of the PRs that use it."""
     analyzer = Analyzer(SETTINGS)
     items = []
     for i, title in enumerate(titles):
         facts = analyzer.facts(pr(i + 1, title, [f("vllm/x.py")], author=f"a{i % 3}"))
-        items.append(themes.ThemeInput(i + 1, title, facts.pr.author, 5.0, facts.theme_candidates, facts.words))
+        words = [k for k, word in (hot or {}).items() if word in title]
+        items.append(themes.ThemeInput(i + 1, title, facts.pr.author, 5.0, (*words, *facts.theme_candidates)))
     return items
 
 
@@ -349,9 +351,10 @@ def test_themes_are_named_stable_and_trended() -> None:
         + [f"[Gemma4] Enable fast prefill {i}" for i in range(5)]
         + [f"[CI] Fix flaky job {i}" for i in range(4)]
     )
-    items = theme_items(titles)
+    items = theme_items(titles, {"w-gemma4": "Gemma4"})
+    learned = {"w-gemma4": themes.Learned("Gemma4", "Gemma4", True, 2.0, "word")}
     previous = [Counter({"moe": 6, "rocm": 15, "frontend": 4}), Counter({"moe": 5, "rocm": 14, "frontend": 4})]
-    found, assignment = themes.group(items, analyzer.theme_rules, previous, SETTINGS["themes"])
+    found, assignment = themes.group(items, analyzer.theme_rules, previous, SETTINGS["themes"], learned=learned)
     by_key = {t.key: t for t in found}
     assert 4 <= len(found) <= 8
     assert {"moe", "rocm", "frontend", "w-gemma4"} <= set(by_key)
@@ -359,9 +362,11 @@ def test_themes_are_named_stable_and_trended() -> None:
     assert by_key["rocm"].trend == "falling" and by_key["moe"].trend == "steady"
     assert assignment[1] == "moe" and by_key["moe"].lead_authors
     # the same titles a week later give the same keys
-    again, _ = themes.group(theme_items(titles), analyzer.theme_rules, [], SETTINGS["themes"])
+    again, _ = themes.group(
+        theme_items(titles, {"w-gemma4": "Gemma4"}), analyzer.theme_rules, [], SETTINGS["themes"], learned=learned
+    )
     assert {t.key for t in again} == set(by_key)
-    zh, _ = themes.group(items, analyzer.theme_rules, previous, SETTINGS["themes"], "zh")
+    zh, _ = themes.group(items, analyzer.theme_rules, previous, SETTINGS["themes"], "zh", learned=learned)
     assert {t.key: t.name for t in zh}["frontend"] == "前端与 API"
 
 
@@ -381,7 +386,7 @@ def test_representatives_match_the_theme_on_their_own_words() -> None:
     assert facts[1].theme_candidates[0] == "models" and "models" not in facts[1].theme_direct
     assert "models" in facts[3].theme_direct
     items = [
-        themes.ThemeInput(n, title, "a", score, facts[n].theme_candidates, facts[n].words, False, facts[n].theme_direct)
+        themes.ThemeInput(n, title, "a", score, facts[n].theme_candidates, False, facts[n].theme_direct)
         for n, title, score in spec
     ]
     found, _ = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"])
@@ -436,9 +441,7 @@ def test_a_theme_taking_another_s_prs_does_not_leave_too_few_themes() -> None:
     spec = [("frontend",)] * 8 + [("new-models",)] * 3 + [(), (), ()]
     spec += [("ci",), ("engine", "ci"), ("engine", "bugfixes"), ("bugfixes",)]
     importance = [5.0] * 14 + [6.7, 6.0, 4.0, 4.0]
-    items = [
-        themes.ThemeInput(i + 1, f"PR {i}", "a", importance[i], candidates, {}) for i, candidates in enumerate(spec)
-    ]
+    items = [themes.ThemeInput(i + 1, f"PR {i}", "a", importance[i], candidates) for i, candidates in enumerate(spec)]
     found, assignment = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"], "en", 6.0, 5)
     assert len(found) >= 4 and all(t.count >= 2 for t in found)
     assert assignment[15] == assignment[16] == "ci"  # the two CI PRs stay together
@@ -453,40 +456,6 @@ def test_a_quiet_week_has_no_one_pr_themes() -> None:
     items[3].importance = 7.0  # a key PR of the quick look keeps its theme, even alone
     found, _ = themes.group(items, analyzer.theme_rules, [], SETTINGS["themes"], "en", 6.0, 5)
     assert [(t.key, t.count) for t in found] == [("tests", 3), ("rocm", 1)]
-
-
-def test_trend_counts_match_the_full_facts() -> None:
-    """An earlier period counts each PR once, for its first candidate among the chosen themes
-    (dynamic ones first), trying only those rules; the same as the full facts would give."""
-    prs = [
-        pr(1, "[MoE Refactor] Split runner", [f("vllm/model_executor/layers/fused_moe/a.py")]),
-        pr(2, "Fix expert routing", [f("vllm/a.py")]),
-        pr(3, "Tidy", [f("vllm/model_executor/layers/fused_moe/a.py"), f("tests/test_moe.py")]),
-        pr(4, "[Gemma4] Enable fast prefill for MoE", [f("vllm/x.py")]),
-        pr(5, "Gemma4 tool parser fix", [f("vllm/tool_parsers/gemma4.py")]),
-        pr(6, 'Revert "[ROCm] Use AITER by default (#1)"', [f("vllm/a.py")]),
-        pr(7, "[Bugfix] Fix docs build", [f("docs/a.md")]),
-        pr(8, "[Frontend] Fix MoE tool call", [f("vllm/entrypoints/a.py")]),
-        pr(9, "Add EXAONE-4.5", [f("vllm/model_executor/models/exaone.py", status="A")]),
-    ]
-    chosen = ["w-gemma4", "moe", "rocm", "frontend", "bugfixes", "docs", "new-models", "kernels"]
-    cold = Analyzer(SETTINGS).theme_counts(prs, chosen)
-    warm = Analyzer(SETTINGS)
-    expected: Counter[str] = Counter()
-    for item in theme_items_of(warm, prs):
-        keys = [k for k in chosen if k in item.words] + [k for k in item.candidates if k in chosen]
-        expected.update(keys[:1])
-    assert cold == expected and warm.theme_counts(prs, chosen) == cold  # the second from the cached facts
-    # "[Frontend] Fix MoE tool call" counts for MoE, the earlier rule, as in the period itself
-    assert cold == Counter({"moe": 4, "w-gemma4": 2, "rocm": 1, "docs": 1, "new-models": 1})
-
-
-def theme_items_of(analyzer: Analyzer, prs: list[StoredPr]) -> list[themes.ThemeInput]:
-    out = []
-    for p in prs:
-        facts = analyzer.facts(p)
-        out.append(themes.ThemeInput(p.number, p.title, p.author, 5.0, facts.theme_candidates, facts.words))
-    return out
 
 
 def test_a_revert_keeps_the_reverted_prs_themes() -> None:

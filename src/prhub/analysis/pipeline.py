@@ -48,7 +48,6 @@ class PrFacts:
     kind: str
     theme_candidates: tuple[str, ...]
     theme_direct: frozenset[str]  # the candidates matched on a label, the kind or a title word
-    words: dict[str, str]
     assistants: list[str]
     is_bot: bool
     source_paths: list[str]
@@ -186,7 +185,6 @@ class Analyzer:
             kind=kind,
             theme_candidates=candidates,
             theme_direct=direct,
-            words=self.theme_matcher.dynamic_words(pr.title),
             assistants=self.assistant_names(pr),
             is_bot=is_bot,
             source_paths=source,
@@ -264,40 +262,6 @@ class Analyzer:
     def cached_facts(self, pr: StoredPr) -> PrFacts | None:
         cached = self._facts.get(pr.number)
         return cached if cached is not None and cached.pr is pr else None
-
-    def theme_counts(self, prs: Iterable[StoredPr], chosen: Sequence[str]) -> Counter[str]:
-        """How many of ``prs`` each of the ``chosen`` themes would hold: every PR counts once, for
-        its first candidate among them (dynamic themes first, then rule order), as in the period.
-
-        Only the rules of the chosen keys are tried, and only up to the first that matches
-        (an earlier period needs no importance, risks or other themes).
-        """
-        rule_keys = frozenset(chosen) & self.theme_matcher.keys
-        dynamic = [k for k in chosen if k not in rule_keys]
-        words = [k[2:] for k in dynamic if k.startswith("w-")]
-        counts: Counter[str] = Counter()
-        for pr in prs:
-            facts = self.cached_facts(pr)
-            if facts is not None:
-                found = [k for k in dynamic if k in facts.words] + [k for k in facts.theme_candidates if k in rule_keys]
-                if found:
-                    counts[found[0]] += 1
-                continue
-            lower = pr.title.lower()
-            if any(w in lower for w in words):  # a family key is a piece of the title, lower-cased
-                own = self.theme_matcher.dynamic_words(pr.title)
-                hit = next((k for k in dynamic if k in own), None)
-                if hit is not None:
-                    counts[hit] += 1
-                    continue
-            if rule_keys:
-                parts = parse_title(pr.title)
-                paths = [f.path for f in pr.files]
-                labels, kind = self.labels_and_kind(pr, parts, paths)
-                source = [p for p in paths if self.path_class(p) == "source"]
-                names = self.theme_labels(pr.title, [label.name for label in labels])
-                counts.update(self.theme_matcher.match(pr.title, names, source or paths, kind, rule_keys, 1)[0])
-        return counts
 
     def label_counts(self, prs: Iterable[StoredPr]) -> Counter[str]:
         counts: Counter[str] = Counter()
@@ -671,7 +635,6 @@ def analyse_period(
             r.facts.pr.author,
             r.score.value,
             candidates[r.number],
-            {},
             r.facts.is_bot,
             r.facts.theme_direct,
         )

@@ -1,14 +1,14 @@
 """Themes: the period's PRs grouped into 4-8 named lines of work.
 
-Each PR gets its candidate themes: the configured theme rules that match it
-(labels, title words, or at least half of its non-test files), in rule order,
-plus "dynamic" themes: name-like words shared by several PRs of the period
-(a model family such as ``Gemma4`` or ``DeepSeek``) that no rule covers. The
-period's themes are chosen greedily by how many still-unassigned PRs each
-covers, times the rule's weight (broad ones such as "Bug fixes" count half), then each PR goes to its
-first candidate among the chosen. Keys are stable across periods
-(``docs``, ``w-gemma4``) so trends compare like with like: an earlier period's
-count is what the period's chosen themes would hold of its PRs, by the same
+Each PR gets its candidate themes, the most specific first: the configured theme
+rules that match it (labels, title words, or at least half of its non-test files)
+and the themes learned from the repository itself (``Vocabulary`` below: title
+tags and scopes, hot words such as a model family ``Gemma4``, areas, dependency
+updates). The period's themes are chosen greedily by how many still-unassigned
+PRs each covers, times the theme's weight (kinds such as "Bug fixes" count
+less), then each PR goes to its first candidate among the chosen. Keys are
+stable across periods (``docs``, ``w-gemma4``): an earlier period's count is
+what the period's chosen themes would hold of its PRs, by the same
 first-candidate rule, so "27 PRs, up from 21" compares like with like.
 """
 
@@ -23,10 +23,6 @@ from typing import Any
 
 from prhub.analysis import vocab
 from prhub.analysis.paths import PathMatcher, matcher
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:[.\-][A-Za-z0-9]+)*")
-_FAMILY = re.compile(r"[a-z]+\d*")
-_VERSION_ONLY = re.compile(r"^(v\d+|\d+[a-z]?|[a-z]\d{0,2}|sm\d+|w\d+a\d+)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +49,7 @@ class ThemeInput:
     title: str
     author: str
     importance: float
-    candidates: tuple[str, ...]  # rule keys in rule order
-    words: dict[str, str]  # dynamic family key -> the form written in the title
+    candidates: tuple[str, ...]  # theme keys, the most specific first
     is_bot: bool = False
     direct: frozenset[str] = frozenset()  # the candidates matched on a label, the kind or a title word
 
@@ -69,10 +64,8 @@ class Theme:
     trend: str
     previous_count: int
     count: int = 0
-    dynamic: bool = False
-    words: list[str] = field(default_factory=list)
     topic: bool = True  # an area or a line of work, not a kind of change
-    source: str = "rule"  # rule | title | word | area | deps | dynamic
+    source: str = "rule"  # rule | title | word | area | deps
 
 
 def compile_rules(rules: Sequence[dict[str, Any]]) -> list[ThemeRule]:
@@ -189,25 +182,6 @@ class ThemeMatcher:
                     break
         return tuple(keys), frozenset(direct)
 
-    def dynamic_words(self, title: str) -> dict[str, str]:
-        """Name-like words of a title no rule already covers: family key -> written form."""
-        found: dict[str, str] = {}
-        for word in _WORD.findall(title):
-            if len(word) < 3:
-                continue
-            lower = word.lower()
-            looks_named = any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])
-            if not looks_named or lower in self.stop:
-                continue
-            family = _FAMILY.match(lower)
-            if not family or len(family.group(0)) < 3:
-                continue
-            key = family.group(0)
-            if key in self.stop or _VERSION_ONLY.match(key) or self.covered(word):
-                continue
-            found.setdefault(f"w-{key}", word)
-        return found
-
 
 def group(
     items: Sequence[ThemeInput],
@@ -232,14 +206,7 @@ def group(
     """
     by_key: dict[str, ThemeRule | Learned] = {rule.key: rule for rule in rules}
     by_key.update(learned or {})
-    forms: dict[str, Counter[str]] = {}
-    for item in items:
-        for key, form in item.words.items():
-            forms.setdefault(key, Counter())[form] += 1
-    counts = Counter({key: sum(c.values()) for key, c in forms.items() if key not in by_key})
-    dynamic = [k for k, n in counts.most_common() if n >= options["dynamic_min_prs"]][: options["dynamic"]]
-    # dynamic themes go first: a model family hot this week is the line of work
-    lists = [[k for k in dynamic if k in item.words] + list(item.candidates) for item in items]
+    lists = [[k for k in item.candidates if k in by_key] for item in items]
     weights = [options["key_weight"] if item.importance >= key_threshold else 1.0 for item in items]
     ranked = sorted(range(len(items)), key=lambda i: -items[i].importance)  # ties: as given (the quick look's)
     quick = [i for i in ranked[:quick_look] if items[i].importance >= key_threshold]
@@ -253,21 +220,20 @@ def group(
                 chosen = retry
     assignment = _assign(items, lists, chosen)
 
-    ordered = [k for k in dynamic if k in chosen] + [k for k in chosen if k not in dynamic]  # as in ``lists``
-    earlier = previous(ordered) if callable(previous) else previous
+    earlier = previous(chosen) if callable(previous) else previous
     themes: list[Theme] = []
     for key in chosen:
         members = [item for item in items if assignment.get(item.number) == key]
         if not members:
             continue
         prev = [c.get(key, 0) for c in earlier]
-        known = by_key.get(key)
-        name = forms[key].most_common(1)[0][0] if known is None else known.name(lang)
+        known = by_key[key]
         own_words_first = isinstance(known, ThemeRule)
-        theme = _theme(key, name, members, options, trend(len(members), prev), prev[0] if prev else 0, own_words_first)
-        theme.dynamic = known is None
-        theme.topic = known is None or known.topic
-        theme.source = "dynamic" if known is None else "rule" if isinstance(known, ThemeRule) else known.source
+        theme = _theme(
+            key, known.name(lang), members, options, trend(len(members), prev), prev[0] if prev else 0, own_words_first
+        )
+        theme.topic = known.topic
+        theme.source = "rule" if isinstance(known, ThemeRule) else known.source
         themes.append(theme)
     themes.sort(key=lambda t: (-t.count, t.key))
     return themes, assignment
@@ -347,9 +313,9 @@ def _choose(
             break
 
         def weight(key: str, gains: dict[str, float] = gains) -> tuple[float, int]:
-            known = by_key.get(key)
-            factor = options["dynamic_weight"] if known is None else known.weight
-            if known is not None and not known.topic:
+            known = by_key[key]
+            factor = known.weight
+            if not known.topic:
                 factor *= options["kind_factor"]  # a topic says more than a kind of change of the same size
             return (gains[key] * factor, -order.get(key, -1))
 
