@@ -708,21 +708,46 @@ def period_vocabulary(
         # a word a rule already names is that rule's; a stop word is the vocabulary of every week
         lambda form: analyzer.theme_matcher.covered(form) or vocab.word_key(form) in analyzer.theme_matcher.stop,
     )
-    # a hot word whose PRs nearly all carry one title tag or scope says nothing the tag does not
-    kept = []
-    for h in hot:
-        tags: Counter[str] = Counter()
-        for f in current:
-            if h.key in f.title_words:
-                tags.update({key for key, _ in f.topics})
-        if not tags or tags.most_common(1)[0][1] * 5 < h.prs * 4:
-            kept.append(h)
-    hot = kept[: options["dynamic"]]
     weights = Counter(path_prs)
     for f in current:
         weights.update({p: 1 for p, _ in f.weighted_paths if analyzer.path_class(p) == "source"})
     source_weights = Counter({p: n for p, n in weights.items() if analyzer.path_class(p) == "source"})
-    areas = vocab.AreaMap(source_weights, options["area_split_share"]) if source_weights else None
+    repo = getattr(source, "repo", None)
+    project = repo.slug.rpartition("/")[2] if isinstance(repo, Repository) else ""
+    topic_rules = analyzer.topic_rules
+
+    def covered(area: str) -> bool:  # does a topic rule's path glob already name this area?
+        probes = (area,) if "." in area.rpartition("/")[2] else (f"{area}/__init__.py", f"{area}/x")
+        return any(analyzer.theme_matcher.path_keys(p) & topic_rules for p in probes)
+
+    areas = (
+        vocab.AreaMap(source_weights, options["area_split_share"], project=project, covered=covered)
+        if source_weights
+        else None
+    )
+    # each PR's most specific area, and how many of the period's PRs each area holds
+    area_of = {
+        f.pr.number: next(iter(vocab.area_names(areas, f.weighted_paths)), None) if areas is not None else None
+        for f in current
+    }
+    area_prs = Counter(a for a in area_of.values() if a is not None)
+    # a hot word whose PRs nearly all carry one title tag or scope says nothing the tag does not;
+    # a plain hot word ("argument") whose PRs nearly all sit in one bigger area (cli), nothing the area does not
+    kept = []
+    for h in hot:
+        tags: Counter[str] = Counter()
+        places: Counter[str | None] = Counter()
+        for f in current:
+            if h.key in f.title_words:
+                tags.update({key for key, _ in f.topics})
+                places[area_of[f.pr.number]] += 1
+        if tags and tags.most_common(1)[0][1] * 5 >= h.prs * 4:
+            continue
+        place, n = places.most_common(1)[0] if places else (None, 0)
+        if place is not None and not themes.name_like(h.form) and n * 5 >= h.prs * 4 and area_prs[place] > h.prs:
+            continue
+        kept.append(h)
+    hot = kept[: options["dynamic"]]
     return themes.Vocabulary({h.key: h for h in hot}, areas, options, analyzer.topic_rules)
 
 

@@ -275,10 +275,19 @@ def _select(
     # a theme left with too few PRs after others took theirs is dropped, while enough remain
     for key in sorted(chosen, key=lambda k: sizes[k]):
         kept = len([k for k in chosen if sizes[k]])
-        few = sizes[key] < options["min_prs"] and kept > options["min"] or sizes[key] < min(2, options["min_prs"])
+        few = sizes[key] < _least(by_key[key], kept > options["min"], len(lists), options)
         if few and key not in reserved:
             sizes[key] = 0
     return [k for k in chosen if sizes[k]], tried
+
+
+def _least(known: ThemeRule | Learned, past_min: bool, prs: int, options: dict[str, Any]) -> int:
+    """The PRs a theme needs: ``min_prs`` once the period has its minimum of themes, two before
+    (one PR is not a line of work); a topic of two PRs also stays in a week of fewer than
+    ``small_week`` PRs, where two PRs on one area are a line of work."""
+    if not past_min or known.topic and prs < options["small_week"]:
+        return min(2, options["min_prs"])
+    return int(options["min_prs"])
 
 
 def _covered(lists: Sequence[Sequence[str]], chosen: Sequence[str]) -> int:
@@ -306,9 +315,8 @@ def _choose(
                     break  # later candidates cannot take this PR from an earlier chosen one
                 gains[key] = gains.get(key, 0.0) + w
                 sizes[key] += 1
-        # past the minimum, a theme needs min_prs PRs; below it, two (one PR is not a line of work)
-        least = options["min_prs"] if len(chosen) >= options["min"] else min(2, options["min_prs"])
-        gains = {k: g for k, g in gains.items() if sizes[k] >= least}
+        past_min = len(chosen) >= options["min"]
+        gains = {k: g for k, g in gains.items() if sizes[k] >= _least(by_key[k], past_min, len(lists), options)}
         if not gains:
             break
 
@@ -421,7 +429,7 @@ class Vocabulary:
             )
             return (vocab.DEPS_KEY,)
         hot = [k for k in words if k in self.hot]
-        named = [k for k in hot if _name_like(self.hot[k].form)]
+        named = [k for k in hot if name_like(self.hot[k].form)]
         keys: list[str] = list(named)
         keys += [k for k in rule_keys if k in self.topic_rules]
         for key, form in topics:
@@ -435,7 +443,8 @@ class Vocabulary:
         for key in named + hot:
             if key not in self.learned:
                 form = self.hot[key].form
-                en = form if _name_like(form) else form[:1].upper() + form[1:]
+                # a plain word is written as a heading ("Inlay hints"); a name or an identifier as it is
+                en = form if name_like(form) or not _PLAIN.match(form) else form[:1].upper() + form[1:]
                 weight = self.options["dynamic_weight"] if key in named else self.options["word_weight"]
                 self.learned[key] = Learned(en, form, True, float(weight), "word")
         if self.areas is not None:
@@ -462,6 +471,9 @@ class Vocabulary:
                 self.learned[key] = Learned(en, zh, known.topic, known.weight, known.source)
 
 
-def _name_like(word: str) -> bool:
+_PLAIN = re.compile(r"^[a-z]+(?:[ -][a-z]+)*$")
+
+
+def name_like(word: str) -> bool:
     """Written like a name: a capital past the first letter, or a digit (``Gemma4``, ``PGO``, ``DeepSeek``)."""
     return any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:])

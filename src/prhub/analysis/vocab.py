@@ -61,6 +61,7 @@ STOP_WORDS = frozenset(
     default defaults option options version versions release releases pr prs ci wip revert reverts reverted
     check checks checking run runs running work works working missing better more less don't doesn't can't
     won't isn't via etc e.g i.e build builds part parts step steps follow followup follow-up round another
+    close closes closed closing resolve resolves resolved resolving related regarding
     """.split()  # noqa: SIM905
 )
 
@@ -266,6 +267,10 @@ _NOT_A_MODULE = re.compile(r"(?i)(\.(json|lock|toml|ya?ml|md|rst|txt|cfg|ini|sna
 
 
 _GENERIC_MODULE = re.compile(r"(?i)^(index|mod|lib|main|init|utils?|common|shared|constants|types)\.")
+# where a file named like an area is about that area: test and doc trees
+_TEST_OR_DOC_DIRS = frozenset("test tests __tests__ spec specs docs doc".split())  # noqa: SIM905
+_INDEX_FILES = frozenset("index readme mod __init__ main".split())  # noqa: SIM905
+_TEST_AFFIXES = re.compile(r"^tests?_|_tests?$|_spec$")
 
 
 class AreaMap:
@@ -274,7 +279,12 @@ class AreaMap:
     ``weights``: how many PRs touched each path (the history window's and the period's). An area
     is split into its children (directories, or module files) while it holds at least
     ``split_share`` of those PRs and has at least two children holding ``child_share`` each. An
-    area holding ``whole_share`` or more is the project itself: only its children are areas.
+    area holding ``whole_share`` or more, or named like the project (vite's ``packages/vite``),
+    is the project itself: only its children are areas, the name alone says nothing.
+
+    A test or doc file outside every area belongs to the area named like it (``tests/test_cli.py``
+    and ``docs/cli.rst`` to ``src/flask/cli.py``), and a test file inside an area to the sub-area
+    named like it (``node/__tests__/css.spec.ts`` to ``node/plugins/css.ts``).
     """
 
     def __init__(
@@ -283,7 +293,10 @@ class AreaMap:
         split_share: float = 0.15,
         child_share: float = 0.02,
         whole_share: float = 0.85,
+        project: str = "",
+        covered: Callable[[str], bool] | None = None,
     ) -> None:
+        self.covered = covered  # an area a configured rule already names (a preset's "Model support")
         self.roots = self._package_roots(weights)
         # a package root named like a container (a Cargo package at lib/) is an area all the same
         self._container_roots = frozenset(r for r in self.roots if r.rpartition("/")[2] in CONTAINERS)
@@ -309,11 +322,24 @@ class AreaMap:
         for area, n in tree.items():
             by_name[self._base_name(area)] += n
         whole_names = {name for name, n in by_name.items() if n / total >= whole_share}
+        # the package named like the project, split into sub-areas (packages/vite): a theme "vite" says nothing
+        own = word_key(project)
+        whole_names |= {
+            name
+            for name in by_name
+            if own and word_key(name) == own and any(a in self.split for a in tree if self._base_name(a) == name)
+        }
         self.whole = frozenset(a for a in tree if self._base_name(a) in whole_names)
         self.whole_names = frozenset(whole_names)
         self.tree = tree
         self._cache: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, str] = {}
+        # the areas by the last piece of their name (``cli``, ``css``), for the test and doc files named like them
+        by_leaf: dict[str, set[str]] = {}
+        for path in weights:
+            for area in self._own_areas(path)[:1]:
+                by_leaf.setdefault(word_key(self.name(area).rsplit("/", 1)[-1]), set()).add(area)
+        self._by_leaf = by_leaf
 
     @staticmethod
     @functools.lru_cache(maxsize=65536)
@@ -337,11 +363,9 @@ class AreaMap:
     def _chain(self, path: str) -> tuple[str, ...]:
         return _chain(path, self._container_roots)
 
-    def areas(self, path: str) -> tuple[str, ...]:
-        """The path's areas, most specific first: the outermost, then its children while it is split."""
-        found = self._cache.get(path)
-        if found is not None:
-            return found
+    def _own_areas(self, path: str) -> tuple[str, ...]:
+        """The areas of the path's own directories, most specific first: the outermost, then its
+        children while it is split."""
         chain = self._chain(path)
         kept = list(chain[:1])
         for area in chain[1:]:
@@ -349,8 +373,32 @@ class AreaMap:
                 break
             kept.append(area)
         found = tuple(a for a in reversed(kept) if a not in self.whole)
+        return found if self.covered is None else tuple(a for a in found if not self.covered(a))
+
+    def areas(self, path: str) -> tuple[str, ...]:
+        """The path's areas, most specific first; a test or doc file's first is the area named like it."""
+        found = self._cache.get(path)
+        if found is not None:
+            return found
+        found = self._own_areas(path)
+        named = self._named_like(path, found[0] if found else None)
+        if named is not None and named not in found:
+            found = (named, *found)
         self._cache[path] = found
         return found
+
+    def _named_like(self, path: str, within: str | None) -> str | None:
+        """The one area named like a test or doc file (``test_cli.py``, ``cli.rst``, ``css.spec.ts``),
+        inside ``within`` when the file has an area of its own."""
+        parts = path.split("/")
+        if len(parts) < 2 or not _TEST_OR_DOC_DIRS.intersection(parts[:-1]):
+            return None
+        stem = parts[-1].split(".", 1)[0].lower()
+        if stem in _INDEX_FILES:  # docs/config/index.md is about config
+            stem = parts[-2].lower()
+        stem = _TEST_AFFIXES.sub("", stem)
+        found = [a for a in self._by_leaf.get(word_key(stem), ()) if within is None or a.startswith(within + "/")]
+        return found[0] if len(found) == 1 else None
 
     def name(self, area: str) -> str:
         """The area as a reader knows it: its path without the usual containers, the project itself
@@ -391,16 +439,22 @@ def _chain(path: str, container_roots: frozenset[str]) -> tuple[str, ...]:
 
 def area_names(area_map: AreaMap, weighted_paths: Sequence[tuple[str, float]]) -> dict[str, tuple[str, bool]]:
     """A PR's areas, most specific first, as key -> (name, split into sub-areas?): those holding at
-    least half of its weighted files. Keyed by name, so an area keeps its theme when the tree moves (``flask/`` ->
-    ``src/flask/``), and an area and the scope that names it (``promql/``, "promql: ...") are one."""
+    least half of its weighted files that have an area. Keyed by name, so an area keeps its theme
+    when the tree moves (``flask/`` -> ``src/flask/``), and an area and the scope that names it
+    (``promql/``, "promql: ...") are one."""
     total = sum(w for _, w in weighted_paths)
-    if not total:
-        return {}
     votes: Counter[str] = Counter()
+    placed = 0.0  # the weight of the files that have an area
     for path, w in weighted_paths:
-        for area in area_map.areas(path):
+        found = area_map.areas(path)
+        placed += w if found else 0.0
+        for area in found:
             votes[area] += w
-    held = sorted((a for a, v in votes.items() if v * 2 >= total), key=lambda a: (-a.count("/"), a))
+    # an area holds the PR when it has half of the files that have one, and those are a third of
+    # the PR (a fix with its playground or fixture files is still about the module it fixes)
+    if not total or placed * 3 < total:
+        return {}
+    held = sorted((a for a, v in votes.items() if v * 2 >= placed), key=lambda a: (-a.count("/"), a))
     found: dict[str, tuple[str, bool]] = {}
     for area in held:
         name = area_map.name(area)
