@@ -176,3 +176,72 @@ def test_dependency_updates_are_recognised(title: str, author: str, expected: bo
 def test_title_tags_and_scopes_that_name_an_area(title: str, topics: list[str]) -> None:
     analyzer = Analyzer(default_settings())
     assert [form for _, form in vocab.title_topics(title, parse_title(title), analyzer.is_kind_tag)] == topics
+
+
+# -- a single-package project: its modules, and the tests and docs named like them ------------
+@pytest.fixture(scope="module")
+def single_package(tmp_path_factory: pytest.TempPathFactory) -> tuple[ScriptedRepo, Path]:
+    """``tinyweb``: packages/tinyweb (the project itself, by its name) and a plugin, some months of
+    history, then a week of CLI work in code, tests and docs, JSON work, a plugin and docs."""
+    base = tmp_path_factory.mktemp("single")
+    repo = ScriptedRepo(base / "tinyweb")
+    core = "packages/tinyweb/src/tinyweb"
+    for manifest in ("packages/tinyweb/pyproject.toml", "packages/plugin-auth/pyproject.toml"):
+        repo.lines(manifest, 3)
+    repo.commit("Initial import", author=ALICE, at=EPOCH - 20 * WEEK)
+    number = 100
+
+    def pr(title: str, paths: list[str], at: int, who: Who = ALICE) -> None:
+        nonlocal number
+        number += 1
+        for path in paths:
+            repo.lines(path, 20 + number % 7, tag=f"pr{number}")
+        repo.commit(f"{title} (#{number})", author=who, committer=FORGE, at=at)
+
+    for w in range(12, 0, -1):
+        t = EPOCH - w * WEEK
+        for i, module in enumerate(("cli", "app", "json", "views")):
+            pr(f"Rework the {module} module, step {w}", [f"{core}/{module}.py"], t + i * 600)
+        pr(f"Plugin login step {w}", ["packages/plugin-auth/src/plugin_auth/login.py"], t + 5000, BOB)
+        pr(f"Plugin token step {w}", ["packages/plugin-auth/src/plugin_auth/token.py"], t + 6000, BOB)
+    t = EPOCH
+    for i, what in enumerate(("keyword", "default", "positional")):
+        tests = "packages/tinyweb/tests/test_cli.py"
+        pr(f"Accept a {what} argument in the app factory", [f"{core}/cli.py", tests], t + i * 600)
+    pr("Cover the run command's reload flag", ["packages/tinyweb/tests/test_cli.py"], t + 3000, BOB)
+    pr("Cover the shell command's banner", ["packages/tinyweb/tests/test_cli.py"], t + 3600, BOB)
+    pr("Describe the run command options", ["docs/cli.rst"], t + 4200, BOB)
+    for i, what in enumerate(("Serialize dates", "Encode decimals", "Sort keys on output")):
+        pr(what, [f"{core}/json.py"], t + 6000 + i * 600)
+    pr("Refresh expired sessions", ["packages/plugin-auth/src/plugin_auth/token.py"], t + 9000, BOB)
+    for i, title in enumerate(("Reword the quickstart", "Deployment on a VM", "Patterns: caching", "Typo")):
+        pr(title, [f"docs/{title.split()[-1].lower()}.rst"], t + 10000 + i * 600)
+    for i, what in enumerate(("Makefile", "tox.ini", "MANIFEST.in", "Justfile")):
+        pr(f"Tidy {what}", [what], t + 13000 + i * 600)
+    return repo, base / "prhub.db"
+
+
+def test_a_module_s_code_tests_and_docs_are_one_theme(single_package: tuple[ScriptedRepo, Path]) -> None:
+    repo, db = single_package
+    ctx = report(repo, db, "2026-W15")
+    assert ctx["counts"]["merged_prs"] == 18
+    themes = {t["key"]: t for t in ctx["themes"]}
+    # tests/test_cli.py and docs/cli.rst belong to the cli module; "argument" says no more than cli does
+    assert themes["w-cli"]["name"] == "cli" and themes["w-cli"]["count"] == 6 and themes["w-cli"]["topic"]
+    assert themes["w-json"]["name"] == "json" and themes["w-json"]["count"] == 3
+    assert "w-argument" not in themes
+    # the package named like the project says nothing: no theme "tinyweb"
+    assert not any(t["name"].lower() == "tinyweb" for t in ctx["themes"])
+
+
+def test_the_summary_says_how_many_prs_fit_no_theme(single_package: tuple[ScriptedRepo, Path]) -> None:
+    repo, db = single_package
+    ctx = report(repo, db, "2026-W15")
+    other = ctx["other_theme"]
+    assert other is not None and other["count"] * 4 >= ctx["counts"]["merged_prs"]
+    for lang, words in (("en", f"{other['count']} PRs fit"), ("zh", f"{other['count']} 个 PR")):
+        args = ["report", str(repo.path), "--db", str(db), "--week", "2026-W15", "--lang", lang]
+        proc = run_prhub(*args)
+        assert proc.returncode == 0, proc.stderr
+        summary = proc.stdout.split("\n## ")[1]
+        assert words in summary and ("fit" in summary or "未归入任何主题" in summary or "不属于" in summary)

@@ -213,10 +213,14 @@ def group(
     chosen, tried = _select(lists, weights, by_key, options, quick)
     if len(chosen) < options["min"]:
         # too few themes: one may have taken the PRs another needed to stay (a CI PR that also
-        # touches the engine); choosing again without each such theme may name more lines of work
+        # touches the engine); choosing again without each such theme may name more lines of work,
+        # as long as the topics hold as many PRs (a module's six PRs are not traded for a vaguer theme)
+        def topics(keys: Sequence[str]) -> int:
+            return _covered(lists, [k for k in keys if by_key[k].topic])
+
         for banned in tried:
             retry, _ = _select(lists, weights, by_key, options, quick, banned)
-            if len(retry) > len(chosen):
+            if len(retry) > len(chosen) and topics(retry) >= topics(chosen):
                 chosen = retry
     assignment = _assign(items, lists, chosen)
 

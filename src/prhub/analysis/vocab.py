@@ -313,9 +313,13 @@ class AreaMap:
                     children.setdefault(chain[i - 1], set()).add(area)
         total = total or 1
         self.split: set[str] = set()
+        bigs = {a: [c for c in children.get(a, ()) if tree[c] / total >= child_share] for a in tree}
         for area, n in tree.items():
-            big = [c for c in children.get(area, ()) if tree[c] / total >= child_share]
-            if n / total >= split_share and len(big) >= 2:
+            if n / total >= split_share and len(bigs[area]) >= 2:
+                self.split.add(area)
+        # an area whose one big child is split passes through to it (packages/x -> packages/x/src/x)
+        for area in sorted(tree, key=lambda a: -a.count("/")):
+            if tree[area] / total >= split_share and len(bigs[area]) == 1 and bigs[area][0] in self.split:
                 self.split.add(area)
         # the project itself, by name: flask/ and src/flask/ are one when a week moves the tree
         by_name: Counter[str] = Counter()
@@ -325,9 +329,7 @@ class AreaMap:
         # the package named like the project, split into sub-areas (packages/vite): a theme "vite" says nothing
         own = word_key(project)
         whole_names |= {
-            name
-            for name in by_name
-            if own and word_key(name) == own and any(a in self.split for a in tree if self._base_name(a) == name)
+            self._base_name(a) for a in self.split if own and word_key(self._base_name(a).rsplit("/", 1)[-1]) == own
         }
         self.whole = frozenset(a for a in tree if self._base_name(a) in whole_names)
         self.whole_names = frozenset(whole_names)

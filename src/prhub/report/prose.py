@@ -392,6 +392,19 @@ class Writer:
             return ""
         top = themes[0]
         top_n = len(f.theme_numbers(top))
+        # "Other changes" is no theme, but a summary naming the themes must not hide that more PRs
+        # fit none of them than the biggest holds, or a quarter of the period's
+        unthemed = len(f.theme_numbers(as_dict(f.ctx.get("other_theme"))))
+        if unthemed and f.merged >= 8 and unthemed >= top_n:
+            items = v.join([self._theme_item(t) for t in themes[:3]])
+            return v.say("sum.themes_scattered", count=self.prs_count(unthemed), themes=items)
+        said = self._summary_named_themes(themes, top, top_n)
+        if unthemed and f.merged >= 8 and unthemed * 4 >= f.merged:
+            return v.sentences([said, v.say("sum.themes_other", count=self.prs_count(unthemed))])
+        return said
+
+    def _summary_named_themes(self, themes: list[dict[str, Any]], top: dict[str, Any], top_n: int) -> str:
+        f, v = self.f, self.v
         if f.merged >= 8 and top_n * 10 >= f.merged * 4:
             others = [self._theme_item(t) for t in themes[1:3]]
             if not others:
