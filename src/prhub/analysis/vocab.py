@@ -269,6 +269,8 @@ _NOT_A_MODULE = re.compile(r"(?i)(\.(json|lock|toml|ya?ml|md|rst|txt|cfg|ini|sna
 _GENERIC_MODULE = re.compile(r"(?i)^(index|mod|lib|main|init|utils?|common|shared|constants|types)\.")
 # where a file named like an area is about that area: test and doc trees
 _TEST_OR_DOC_DIRS = frozenset("test tests __tests__ spec specs docs doc".split())  # noqa: SIM905
+_NAME_PIECES = re.compile(r"[_\-]")
+FAMILY_MARK = "*"  # an area that is a family of packages: crates/hir*
 _INDEX_FILES = frozenset("index readme mod __init__ main".split())  # noqa: SIM905
 _TEST_AFFIXES = re.compile(r"^tests?_|_tests?$|_spec$")
 
@@ -336,6 +338,8 @@ class AreaMap:
         self.tree = tree
         self._cache: dict[str, tuple[str, ...]] = {}
         self._names: dict[str, str] = {}
+        self._paths = list(weights)
+        self.families = self._families(own)
         # the areas by the last piece of their name (``cli``, ``css``), for the test and doc files named like them
         by_leaf: dict[str, set[str]] = {}
         for path in weights:
@@ -351,6 +355,27 @@ class AreaMap:
         if "." in last[1:]:
             parts[-1] = last.rsplit(".", 1)[0]
         return "/".join(parts)
+
+    def _families(self, own: str) -> dict[str, str]:
+        """Packages (or top-level areas) beside each other that share a name's first piece (rust-analyzer's
+        ``crates/hir``, ``crates/hir_def``, ``crates/hir_ty``; ruff's ``crates/ty_*``): root -> the
+        family's name (``hir``), an area of its own holding a PR spread over its members. Not when
+        every package there shares it, nor when it is the project's name (``ruff_*``)."""
+        groups: dict[tuple[str, str], list[str]] = {}
+        siblings: Counter[str] = Counter()
+        outermost = {chain[0] for chain in map(self._chain, self._paths) if chain} | set(self.roots)
+        for root in sorted(outermost):
+            parent, _, leaf = root.rpartition("/")
+            siblings[parent] += 1
+            prefix = _NAME_PIECES.split(leaf, 1)[0].lower()
+            if len(prefix) >= 2 and word_key(prefix) != own:
+                groups.setdefault((parent, prefix), []).append(root)
+        return {
+            root: prefix
+            for (parent, prefix), roots in groups.items()
+            if 2 <= len(roots) < siblings[parent] and any(_NAME_PIECES.search(r.rpartition("/")[2]) for r in roots)
+            for root in roots
+        }
 
     @staticmethod
     def _package_roots(weights: Iterable[str]) -> frozenset[str]:
@@ -386,6 +411,9 @@ class AreaMap:
         named = self._named_like(path, found[0] if found else None)
         if named is not None and named not in found:
             found = (named, *found)
+        family = self.families.get(found[-1]) if found else None
+        if family is not None:
+            found = (*found, f"{found[-1].rpartition('/')[0]}/{family}{FAMILY_MARK}")
         self._cache[path] = found
         return found
 
@@ -407,6 +435,8 @@ class AreaMap:
         (a whole area) and a module's extension (``crates/ty`` -> ``ty``, ``src/flask/cli.py`` ->
         ``cli`` when flask is the whole project)."""
         found = self._names.get(area)
+        if found is None and area.endswith(FAMILY_MARK):
+            found = area.rpartition("/")[2].removesuffix(FAMILY_MARK)
         if found is None:
             found = self._base_name(area)
             whole = max((w for w in self.whole_names if found.startswith(w + "/")), key=len, default="")
@@ -456,9 +486,13 @@ def area_names(area_map: AreaMap, weighted_paths: Sequence[tuple[str, float]]) -
     # the PR (a fix with its playground or fixture files is still about the module it fixes)
     if not total or placed * 3 < total:
         return {}
-    held = sorted((a for a, v in votes.items() if v * 2 >= placed), key=lambda a: (-a.count("/"), a))
+    held = sorted(
+        (a for a, v in votes.items() if v * 2 >= placed),
+        key=lambda a: (a.endswith(FAMILY_MARK), -a.count("/"), a),  # a family of packages last
+    )
     found: dict[str, tuple[str, bool]] = {}
     for area in held:
         name = area_map.name(area)
-        found.setdefault(f"w-{word_key(name.rsplit('/', 1)[-1])}", (name, area in area_map.split))
+        broad = area in area_map.split or area.endswith(FAMILY_MARK)
+        found.setdefault(f"w-{word_key(name.rsplit('/', 1)[-1])}", (name, broad))
     return found
