@@ -186,6 +186,7 @@ def test_dependency_updates_are_recognised(title: str, author: str, expected: bo
         ("fix(discovery/aws): MSK optional fields", ["discovery/aws", "discovery"]),
         ("promql/parser: reject offset expressions", ["promql/parser", "promql"]),
         ("rt: yield when the budget is spent", ["rt"]),
+        ("helpers.py: fix the docs of url_for", ["helpers"]),  # the module, as its area is named
         ("internal: Simplify CompletionContext", []),  # a kind of change, not an area
         ("docs: clarify the proxy option", []),
         ("Enable PGO for Linux release builds", []),

@@ -9,15 +9,16 @@ Four sources, none of them a word list about one project:
   roots known by their manifests (a Cargo workspace's ``crates/x``, npm's
   ``packages/x``, Python and Go modules), else top-level directories past the
   usual containers (``src/``, ``lib/``, ``internal/``), split further where one
-  holds much of the history;
+  holds much of the history; the test and doc files named like an area, and
+  families of packages (``hir``, ``hir_def``, ``hir_ty``);
 - **hot words**: title words, in any case, that this period uses far more often
   than the preceding months did (a tf-idf-like lift against the repository's own
   history), and two-word phrases that are hot as a whole;
 - **dependency updates**: bot and "Bump X from A to B" updates, one line of
   their own whatever the language.
 
-Keys are stable: ``w-<word>`` for title vocabulary (a tag, a scope and the same
-word in titles are one key), ``a-<path>`` for areas, ``deps``.
+Keys are stable: ``w-<word>`` for title vocabulary and areas (a tag, a scope,
+the same word in titles and the area of that name are one key), ``deps``.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ STOP_WORDS = frozenset(
 )
 
 _BACKTICKS = re.compile(r"`+")
+_SOURCE_EXTENSION = re.compile(r"(?<=\w)\.(py|pyi|rs|go|ts|tsx|js|jsx|mjs|cjs|c|cc|cpp|h|hpp|java|kt|rb|swift|cs)$")
 _SEPARATORS = re.compile(r"[\s_\-]+")
 # a Go- or kernel-style area prefix: "promql/parser: ...", "tsdb, wlog: ...", "rt: ..."
 PREFIX = re.compile(r"^\s*(?P<areas>[A-Za-z][\w./-]{0,40}(?:\s*,\s*[A-Za-z][\w./-]{0,40}){0,3})\s*:\s+\S")
@@ -104,7 +106,8 @@ def word_key(text: str) -> str:
 
 
 def display_form(text: str) -> str:
-    return _BACKTICKS.sub("", text).strip().strip(".:")
+    """A tag or scope as a reader knows it: "helpers.py:" names the module ``helpers``."""
+    return _SOURCE_EXTENSION.sub("", _BACKTICKS.sub("", text).strip().strip(".:"))
 
 
 def title_topics(title: str, parts: TitleParts, is_kind_tag: Callable[[str], bool]) -> list[tuple[str, str]]:
