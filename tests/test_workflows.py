@@ -205,6 +205,30 @@ def test_a_maintenance_branch_pr_has_its_diff_read(repo: ScriptedRepo, tmp_path:
     assert dependency and "requests" in dependency[0]["evidence"]
 
 
+def test_squashes_behind_a_foxtrot_merge_are_listed(repo: ScriptedRepo, tmp_path: Path) -> None:
+    # a maintainer squashed two PRs on main; meanwhile someone merged main into their own branch and
+    # pushed that merge as main (a "foxtrot"): main's first parents now skip both squashes
+    repo.lines("src/base.py", 2)
+    base = repo.commit("Start (#1)", author=BOB, committer=FORGE, at=EPOCH)
+    repo.lines("src/a.py", 3)
+    repo.commit("Add uWSGI docs (#2302)", author=CAROL, committer=MAINTAINER, at=EPOCH + 100)
+    repo.lines("src/b.py", 3)
+    repo.commit("DRY up the tests (#2306)", author=DAVE, committer=MAINTAINER, at=EPOCH + 200)
+    repo.lines("src/c.py", 1)
+    # written and committed by one person: a branch's own commit that cites an issue, not a PR landing
+    squashed = repo.commit("follow the style of (#2290)", author=DAVE, committer=DAVE, at=EPOCH + 220)
+    repo.checkout("feature", create_at=base)
+    repo.lines("src/own.py", 2)
+    repo.commit("my own work", author=BOB, at=EPOCH + 250)
+    repo.merge("resolve merge conflicts", squashed, author=BOB, at=EPOCH + 300)
+    foxtrot = repo.head()
+    repo.checkout("main")
+    repo.git("reset", "-q", "--hard", foxtrot)
+    found = prs(synced(repo, tmp_path))
+    assert sorted(found) == [1, 2302, 2306]
+    assert facts(found[2306])[:2] == ("DRY up the tests", "Dave Lister")
+
+
 def test_unrelated_history_merged_in_brings_no_prs(repo: ScriptedRepo, tmp_path: Path) -> None:
     # a subtree sync: another project's history (its own root, its own PR numbers) merged in
     repo.git("checkout", "-q", "--orphan", "upstream")

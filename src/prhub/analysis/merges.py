@@ -103,8 +103,8 @@ def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
     taken: set[str] = set()
     for sha in chain:
         node = graph[sha]
-        if len(node.parents) == 1 and node.committer_email != FORGE_EMAIL:
-            continue
+        if len(node.parents) == 1 and not _landed_by_another(node):
+            continue  # a branch's own commit, written and committed by the same person
         refs = pr_refs(node.message, sha)
         if not refs:
             continue
@@ -122,3 +122,11 @@ def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
             who = node.author
         side.prs.append(NestedPr(node, refs, who or node.author))
     return side
+
+
+def _landed_by_another(node: GraphCommit) -> bool:
+    """A single commit that someone other than its author committed: the forge's squash button, or a
+    maintainer who squashed a contributor's PR (GitHub's squash once kept the merger as committer).
+    Such a commit titled "Title (#N)" on a merged-in chain is a PR landed on that line: after a
+    foxtrot merge (main merged into a branch, pushed as main) all of main's recent squashes sit there."""
+    return node.committer_email == FORGE_EMAIL or node.committer_email.lower() != node.author.email.lower()
