@@ -12,7 +12,7 @@ import pytest
 
 from conftest import run_prhub
 from gitrepo import ALICE, BOB, FORGE, ScriptedRepo
-from prhub.report.contract import Repo, ReportContext, field_names, parse, problems
+from prhub.report.contract import Repo, ReportContext, field_names, parse, problems, to_json
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "report-context.md"
 
@@ -30,6 +30,8 @@ def test_the_vllm_week_matches_the_contract(synced_db: Path, lang: str) -> None:
     typed = parse(ctx)
     assert isinstance(typed, ReportContext) and typed.counts.merged_prs == 180 == len(typed.prs)
     assert typed.prs[0].score.reason and typed.themes[0].name and typed.sections.summary
+    # the JSON is the typed object written out: nothing on either side that the other lacks
+    assert to_json(typed) == ctx
 
 
 def test_scripted_weeks_match_the_contract(tmp_path: Path) -> None:

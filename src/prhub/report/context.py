@@ -1,5 +1,6 @@
-"""The report context: one JSON-ready dict per repository and period
-(docs/report-context.md). Every renderer reads only this object.
+"""The report context: one per repository and period, built as the typed contract
+(report/contract.py) and handed on as its JSON (docs/report-context.md), the one
+object every renderer reads.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from prhub.analysis.pipeline import Analyzer, PeriodAnalysis, PrResult
 from prhub.config import RISK_TAGS, Settings, of_repository
 from prhub.errors import UsageError
 from prhub.period import MAX_YEAR, MIN_YEAR, Period, week
+from prhub.report import contract as c
 from prhub.report.phrases import RISK_WHY
 from prhub.report.reasons import reason_text, risk_evidence_text
 from prhub.report.safetext import clean_tree
@@ -99,7 +101,7 @@ def _synced_at(store: Store, repo: Repository) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
 
 
-def notices(period: Period, now: datetime, synced_at: datetime | None) -> list[dict[str, Any]]:
+def notices(period: Period, now: datetime, synced_at: datetime | None) -> list[c.Notice]:
     """What a reader must know before trusting the figures, as codes and parameters.
 
     ``period_future``: the period has not begun; ``period_open``: it has not ended (figures will
@@ -110,15 +112,15 @@ def notices(period: Period, now: datetime, synced_at: datetime | None) -> list[d
     zone = period.start.tzinfo
     last_day = (period.end - timedelta(seconds=1)).date().isoformat()
     synced = synced_at.astimezone(zone).isoformat(timespec="minutes") if synced_at else None
-    found: list[dict[str, Any]] = []
+    found: list[c.Notice] = []
     if period.start > now:
-        found.append({"code": "period_future", "first_day": period.start.date().isoformat()})
+        found.append(c.Notice(code="period_future", first_day=period.start.date().isoformat()))
     elif period.end > now:
-        found.append({"code": "period_open", "last_day": last_day, "as_of": synced})
+        found.append(c.Notice(code="period_open", last_day=last_day, as_of=synced))
     if synced_at is not None and synced_at <= period.start:
-        found.append({"code": "beyond_history", "synced_at": synced})
+        found.append(c.Notice(code="beyond_history", synced_at=synced))
     elif synced_at is not None and synced_at < period.end and period.end <= now:
-        found.append({"code": "history_ends_within", "synced_at": synced})
+        found.append(c.Notice(code="history_ends_within", synced_at=synced))
     return found
 
 
@@ -188,95 +190,97 @@ def to_context(
     labels = _labels(results)
     now = (now or datetime.now(UTC)).replace(microsecond=0)
 
-    ctx: dict[str, Any] = {
-        "schema_version": SCHEMA_VERSION,
-        "repo": {"slug": repo.slug, "url": url},
-        "period": a.period.to_json(lang),
-        "language": lang,
-        "generated": {"at": now.isoformat(), "writer": "rules"},
-        "notices": notices(a.period, now, synced_at),
-        "permalink": f"/{repo.slug}/reports/{a.period.slug}",
-        "counts": {
-            "merged_prs": len(results),
-            "key_prs": len(key),
-            "direct_commits": len(a.direct_commits),
-            "authors": len(authors),
-            "first_time_authors": len(a.first_time),
-            "reverts": len(reverts),
-            "ai_assisted": len(ai),
-        },
-        "importance": {
-            "mean": round(statistics.fmean(values), 1) if values else 0.0,
-            "median": round(statistics.median(values), 1) if values else 0.0,
-            "key_threshold": threshold,
-            "histogram": _histogram(values),
-        },
-        "labels": labels,
-        "hot_files": _hot_files(results, settings["hot_files"]),
-        "risks": _risks(results, settings, lang),
-        "themes": [
-            {
-                "name": t.name,
-                "key": t.key,
-                "prs": t.prs,
-                "representative_prs": t.representative_prs,
-                "lead_authors": t.lead_authors,
-                "trend": t.trend,
-                "previous_count": t.previous_count,
-                "count": t.count,
-                "topic": t.topic,
-                "source": t.source,
-            }
+    report = c.ReportContext(
+        schema_version=SCHEMA_VERSION,
+        repo=c.Repo(slug=repo.slug, url=url),
+        period=c.PeriodInfo(**a.period.to_json(lang)),
+        language=lang,
+        generated=c.Generated(at=now.isoformat(), writer="rules"),
+        notices=notices(a.period, now, synced_at),
+        permalink=f"/{repo.slug}/reports/{a.period.slug}",
+        counts=c.Counts(
+            merged_prs=len(results),
+            key_prs=len(key),
+            direct_commits=len(a.direct_commits),
+            authors=len(authors),
+            first_time_authors=len(a.first_time),
+            reverts=len(reverts),
+            ai_assisted=len(ai),
+        ),
+        importance=c.Importance(
+            mean=round(statistics.fmean(values), 1) if values else 0.0,
+            median=round(statistics.median(values), 1) if values else 0.0,
+            key_threshold=threshold,
+            histogram=_histogram(values),
+        ),
+        labels=labels,
+        hot_files=_hot_files(results, settings["hot_files"]),
+        risks=_risks(results, settings, lang),
+        themes=[
+            c.ThemeSummary(
+                name=t.name,
+                key=t.key,
+                prs=t.prs,
+                representative_prs=t.representative_prs,
+                lead_authors=t.lead_authors,
+                trend=t.trend,
+                previous_count=t.previous_count,
+                count=t.count,
+                topic=t.topic,
+                source=t.source,
+            )
             for t in a.themes
         ],
-        "other_theme": _other(a),
-        "prs": prs,
-        "key_prs": [r.number for r in results[: settings.quick_look] if results],
-        "contributors": {
-            "top": [{"name": n, "prs": c} for n, c in sorted(authors.items(), key=lambda x: (-x[1], x[0]))][
+        other_theme=_other(a),
+        prs=prs,
+        key_prs=[r.number for r in results[: settings.quick_look] if results],
+        contributors=c.Contributors(
+            top=[c.Contributor(name=n, prs=k) for n, k in sorted(authors.items(), key=lambda x: (-x[1], x[0]))][
                 : settings["contributors"]
             ],
-            "first_time": [{"name": n, "prs": p} for n, p in sorted(a.first_time.items())],
-        },
-        "ai_assisted": _ai(ai, len(results)),
-        "reverts": [
-            {"number": r.number, "title": r.facts.pr.title, "reverts_pr": r.facts.pr.reverts_pr} for r in reverts
-        ],
-        "direct_commits": [
-            {
-                "sha": d.sha,
-                "title": d.subject,
-                "author": d.author,
-                "committed_at": datetime.fromtimestamp(d.committed_at, UTC).isoformat(),
-            }
+            first_time=[c.FirstTimer(name=n, prs=p) for n, p in sorted(a.first_time.items())],
+        ),
+        ai_assisted=_ai(ai, len(results)),
+        reverts=[c.Revert(number=r.number, title=r.facts.pr.title, reverts_pr=r.facts.pr.reverts_pr) for r in reverts],
+        direct_commits=[
+            c.DirectCommit(
+                sha=d.sha,
+                title=d.subject,
+                author=d.author,
+                committed_at=datetime.fromtimestamp(d.committed_at, UTC).isoformat(),
+            )
             for d in a.direct_commits
         ],
-        "deltas": _deltas(a, len(results), labels),
-        "history": [
-            {"start": p.start.date().isoformat(), "label": p.label(lang).split(" · ")[0], "merged_prs": n}
+        deltas=_deltas(a, len(results), labels),
+        history=[
+            c.HistoryPoint(start=p.start.date().isoformat(), label=p.label(lang).split(" · ")[0], merged_prs=n)
             for p, n in a.history
         ],
-        "recommendations": recommend.recommendations(results, a.themes, threshold, settings["risks"]["platforms"]),
-    }
+        recommendations=[
+            c.Recommendation(**rec)
+            for rec in recommend.recommendations(results, a.themes, threshold, settings["risks"]["platforms"])
+        ],
+    )
+    ctx: dict[str, Any] = c.to_json(report)
     ctx = clean_tree(ctx)  # commit text may carry terminal controls and bidi overrides: no reader gets them
     _write_prose(ctx)
     return ctx
 
 
-def _other(a: PeriodAnalysis) -> dict[str, Any] | None:
+def _other(a: PeriodAnalysis) -> c.OtherTheme | None:
     """The PRs no named theme took: listed after the themes, never counted as one."""
     t = a.other
     if t is None:
         return None
-    return {
-        "name": t.name,
-        "key": t.key,
-        "prs": t.prs,
-        "representative_prs": t.representative_prs,
-        "lead_authors": t.lead_authors,
-        "count": t.count,
-        "kinds": [{"kind": k, "count": n} for k, n in _kinds(a, t.prs)],
-    }
+    return c.OtherTheme(
+        name=t.name,
+        key=t.key,
+        prs=t.prs,
+        representative_prs=t.representative_prs,
+        lead_authors=t.lead_authors,
+        count=t.count,
+        kinds=[c.KindCount(kind=k, count=n) for k, n in _kinds(a, t.prs)],
+    )
 
 
 def _kinds(a: PeriodAnalysis, numbers: list[int]) -> list[tuple[str, int]]:
@@ -286,57 +290,55 @@ def _kinds(a: PeriodAnalysis, numbers: list[int]) -> list[tuple[str, int]]:
     return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, str], lang: str) -> dict[str, Any]:
+def _pr(r: PrResult, url: str | None, threshold: float, theme_names: dict[str, str], lang: str) -> c.Pr:
     pr = r.facts.pr
     tz = timezone(timedelta(minutes=pr.merged_tz))
-    return {
-        "number": pr.number,
-        "title": pr.title,
-        "url": _pr_url(url, pr.number),
-        "author": pr.author,
-        "merged_at": datetime.fromtimestamp(pr.merged_at, tz).isoformat(),
-        "base_branch": pr.base_branch,
-        "merge_kind": pr.merge_kind,
-        "merge_sha": pr.merge_sha,
-        "importance": r.score.value,
-        "is_key": r.score.value >= threshold,
-        "score": {
-            "components": r.score.components,
-            "reasons": [dict(x) for x in r.score.reasons],
-            "reason": reason_text(r.score.reasons, lang),
-        },
-        "mechanical": r.facts.mechanical,
-        "labels": [{"name": label.name, "source": label.source} for label in r.facts.labels],
-        "title_tags": list(r.facts.parts.tags),
-        "kind": r.facts.kind,
-        "risks": [{"tag": k.tag, "evidence": risk_evidence_text(k, lang), "rule": k.rule} for k in r.risks],
-        "theme": theme_names.get(r.theme_key) if r.theme_key else None,
-        "theme_key": r.theme_key,
-        "modules": r.modules,
-        "directories": r.directories,
-        "additions": pr.additions,
-        "deletions": pr.deletions,
-        "files": [
-            {"path": f.path, "status": f.status, "additions": f.additions, "deletions": f.deletions} for f in pr.files
-        ],
-        "co_authors": [name for name, _ in pr.co_authors],
-        "ai_assisted": bool(r.facts.assistants),
-        "assistants": r.facts.assistants,
-        "reverts": pr.reverts_pr,
-        "reverted_by": r.reverted_by,
-        "review": r.review,  # None: git alone has no review data
-        "claims": r.claims,  # the description's own test and benchmark lines, quoted (quick-look PRs)
-    }
+    return c.Pr(
+        number=pr.number,
+        title=pr.title,
+        url=_pr_url(url, pr.number),
+        author=pr.author,
+        merged_at=datetime.fromtimestamp(pr.merged_at, tz).isoformat(),
+        base_branch=pr.base_branch,
+        merge_kind=pr.merge_kind,
+        merge_sha=pr.merge_sha,
+        importance=r.score.value,
+        is_key=r.score.value >= threshold,
+        score=c.Score(
+            components=r.score.components,
+            reasons=[dict(x) for x in r.score.reasons],
+            reason=reason_text(r.score.reasons, lang),
+        ),
+        mechanical=r.facts.mechanical,
+        labels=[c.PrLabel(name=label.name, source=label.source) for label in r.facts.labels],
+        title_tags=list(r.facts.parts.tags),
+        kind=r.facts.kind,
+        risks=[c.PrRisk(tag=k.tag, evidence=risk_evidence_text(k, lang), rule=k.rule) for k in r.risks],
+        theme=theme_names.get(r.theme_key) if r.theme_key else None,
+        theme_key=r.theme_key,
+        modules=r.modules,
+        directories=r.directories,
+        additions=pr.additions,
+        deletions=pr.deletions,
+        files=[c.PrFile(path=f.path, status=f.status, additions=f.additions, deletions=f.deletions) for f in pr.files],
+        co_authors=[name for name, _ in pr.co_authors],
+        ai_assisted=bool(r.facts.assistants),
+        assistants=r.facts.assistants,
+        reverts=pr.reverts_pr,
+        reverted_by=r.reverted_by,
+        review=r.review,  # None: git alone has no review data
+        claims=r.claims,  # the description's own test and benchmark lines, quoted (quick-look PRs)
+    )
 
 
-def _histogram(values: list[float]) -> list[dict[str, Any]]:
+def _histogram(values: list[float]) -> list[c.Bucket]:
     counts = [0] * 10
     for v in values:
         counts[min(9, int(v))] += 1
-    return [{"bucket": f"{i}-{i + 1}", "count": c} for i, c in enumerate(counts)]
+    return [c.Bucket(bucket=f"{i}-{i + 1}", count=n) for i, n in enumerate(counts)]
 
 
-def _labels(results: list[PrResult]) -> list[dict[str, Any]]:
+def _labels(results: list[PrResult]) -> list[c.LabelCount]:
     counts: Counter[str] = Counter()
     sources: dict[str, Counter[str]] = {}
     for r in results:
@@ -344,25 +346,25 @@ def _labels(results: list[PrResult]) -> list[dict[str, Any]]:
             counts[label.name] += 1
             sources.setdefault(label.name, Counter())[label.source] += 1
     ranked = sorted(counts.items(), key=lambda x: (-x[1], x[0]))
-    return [{"name": n, "count": c, "source": sources[n].most_common(1)[0][0]} for n, c in ranked]
+    return [c.LabelCount(name=n, count=k, source=sources[n].most_common(1)[0][0]) for n, k in ranked]
 
 
-def _hot_files(results: list[PrResult], limit: int) -> list[dict[str, Any]]:
+def _hot_files(results: list[PrResult], limit: int) -> list[c.HotFile]:
     counts: Counter[str] = Counter()
     for r in results:
         counts.update({f.path for f in r.facts.counted})  # generated, vendored and lock files are never hot
     ranked = sorted(((p, n) for p, n in counts.items() if n >= 2), key=lambda x: (-x[1], x[0]))
-    return [{"path": p, "prs": n} for p, n in ranked[:limit]]
+    return [c.HotFile(path=p, prs=n) for p, n in ranked[:limit]]
 
 
-def _risks(results: list[PrResult], settings: Settings, lang: str) -> list[dict[str, Any]]:
+def _risks(results: list[PrResult], settings: Settings, lang: str) -> list[c.RiskSummary]:
     prs: dict[str, list[int]] = {}
     for r in results:  # already by importance: each tag's PRs are listed most important first
         for k in r.risks:
             prs.setdefault(k.tag, []).append(r.number)
     order = {t: i for i, t in enumerate(RISK_TAGS)}
     ranked = sorted(prs.items(), key=lambda x: (-len(x[1]), order[x[0]]))
-    return [{"tag": t, "count": len(n), "prs": n, "why": risk_why(t, settings, lang)} for t, n in ranked]
+    return [c.RiskSummary(tag=t, count=len(n), prs=n, why=risk_why(t, settings, lang)) for t, n in ranked]
 
 
 def risk_why(tag: str, settings: Settings, lang: str) -> str:
@@ -373,28 +375,28 @@ def risk_why(tag: str, settings: Settings, lang: str) -> str:
     return RISK_WHY[lang].get(tag, tag).format_map(settings["risks"])
 
 
-def _ai(ai: list[PrResult], total: int) -> dict[str, Any]:
+def _ai(ai: list[PrResult], total: int) -> c.AiAssisted:
     names: Counter[str] = Counter()
     for r in ai:
         names.update(r.facts.assistants)
-    return {
-        "count": len(ai),
-        "share": round(len(ai) / total, 3) if total else 0.0,
-        "prs": [r.number for r in ai],
-        "assistants": [{"name": n, "prs": c} for n, c in sorted(names.items(), key=lambda x: (-x[1], x[0]))],
-    }
+    return c.AiAssisted(
+        count=len(ai),
+        share=round(len(ai) / total, 3) if total else 0.0,
+        prs=[r.number for r in ai],
+        assistants=[c.AssistantCount(name=n, prs=k) for n, k in sorted(names.items(), key=lambda x: (-x[1], x[0]))],
+    )
 
 
-def _deltas(a: PeriodAnalysis, merged: int, labels: list[dict[str, Any]]) -> dict[str, Any]:
+def _deltas(a: PeriodAnalysis, merged: int, labels: list[c.LabelCount]) -> c.Deltas:
     prev_labels = a.previous_labels
-    rising = [x["name"] for x in labels if x["count"] >= 4 and x["count"] >= 1.5 * prev_labels.get(x["name"], 0) + 2]
-    return {
-        "merged_prs": {"current": merged, "previous": a.previous_count, "change": merged - a.previous_count},
-        "labels_rising": rising[:5],
-        "themes_new": [t.name for t in a.themes if t.trend == "new"],
-        "themes_rising": [t.name for t in a.themes if t.trend == "rising"],
-        "themes_falling": [t.name for t in a.themes if t.trend == "falling"],
-    }
+    rising = [x.name for x in labels if x.count >= 4 and x.count >= 1.5 * prev_labels.get(x.name, 0) + 2]
+    return c.Deltas(
+        merged_prs=c.MergedDelta(current=merged, previous=a.previous_count, change=merged - a.previous_count),
+        labels_rising=rising[:5],
+        themes_new=[t.name for t in a.themes if t.trend == "new"],
+        themes_rising=[t.name for t in a.themes if t.trend == "rising"],
+        themes_falling=[t.name for t in a.themes if t.trend == "falling"],
+    )
 
 
 def _write_prose(ctx: dict[str, Any]) -> None:

@@ -1,11 +1,14 @@
 """The report context's JSON contract as types (docs/report-context.md).
 
-Every renderer reads the context as JSON-shaped data; these dataclasses say
-what that data is, key by key. ``problems`` checks a context against them (an
-unknown key, a missing one, a wrong type), which the contract test runs on
-real reports, and ``parse`` gives the typed object to code that wants
-attributes instead of keys. A new key is a new field here and a line in the
-documentation; ``schema_version`` moves only when a key goes away.
+The report is built as these dataclasses (report/context.py) and ``to_json`` turns
+them into the JSON every renderer reads, keys in field order. ``problems`` checks
+JSON against them (an unknown key, a missing one, a wrong type), which the contract
+test runs on real reports, also after the LLM writer has added its keys, and
+``parse`` gives the typed object back. A new key is a new field here and a line in
+the documentation; ``schema_version`` moves only when a key goes away.
+
+A field marked ``OMIT`` is left out of the JSON while it is None (a notice's
+parameters, an LLM's additions); every other None is written as null.
 """
 
 from __future__ import annotations
@@ -13,10 +16,16 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Union
 
 Json = dict[str, Any]
+OMIT = {"omit_none": True}  # field metadata: absent from the JSON while None
+
+
+def absent() -> Any:
+    """A field that the JSON leaves out until it has a value."""
+    return field(default=None, metadata=OMIT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +48,7 @@ class PeriodInfo:
 class Generated:
     at: str
     writer: str  # "rules" or the LLM model's name
-    sections: dict[str, str] | None = None  # with an LLM: section -> "llm" | "rules" (docs/llm.md)
+    sections: dict[str, str] | None = absent()  # with an LLM: section -> "llm" | "rules" (docs/llm.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +77,11 @@ class PrReading:
 @dataclass(frozen=True, slots=True)
 class Notice:
     code: str  # period_future | period_open | beyond_history | history_ends_within
-    text: str = ""
-    first_day: str | None = None
-    last_day: str | None = None
-    as_of: str | None = None
-    synced_at: str | None = None
+    first_day: str | None = absent()
+    last_day: str | None = absent()
+    as_of: str | None = absent()  # null when the period has not been synced
+    synced_at: str | None = absent()
+    text: str | None = absent()  # the prose writes it, in the report's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +164,9 @@ class OtherTheme:
 @dataclass(frozen=True, slots=True)
 class Score:
     components: dict[str, float]
+    reasons: list[dict[str, Any]]  # codes + parameters
     reason: str
-    judgement_reason: str | None = None  # with an LLM reading: why components.judgement
-    reasons: list[dict[str, Any]] = dataclasses.field(default_factory=list)  # codes + parameters
+    judgement_reason: str | None = absent()  # with an LLM reading: why components.judgement
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,16 +190,20 @@ class PrFile:
     deletions: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Pr:
     number: int
     title: str
     url: str | None
     author: str
     merged_at: str
+    base_branch: str | None = None
+    merge_kind: str | None = None
+    merge_sha: str | None = None  # the commit that merged it (a security merge is named by it: no public number)
     importance: float
     is_key: bool
     score: Score
+    mechanical: str | None = None  # formatter, typo, rename, lockfile, generated, vendored, release-merge, release
     labels: list[PrLabel]
     title_tags: list[str]
     kind: str
@@ -204,16 +217,12 @@ class Pr:
     files: list[PrFile]
     co_authors: list[str]
     ai_assisted: bool
+    assistants: list[str] = dataclasses.field(default_factory=list)
     reverts: int | None
     reverted_by: int | None
     review: dict[str, Any] | None  # the review summary, when forge data exists (its own section)
-    assistants: list[str] = dataclasses.field(default_factory=list)
     claims: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    base_branch: str | None = None
-    merge_kind: str | None = None
-    llm: PrReading | None = None  # the model's validated reading (docs/llm.md)
-    mechanical: str | None = None  # formatter, typo, rename, lockfile, generated, vendored, release-merge, release
-    merge_sha: str | None = None  # the commit that merged it (a security merge is named by it: no public number)
+    llm: PrReading | None = absent()  # the model's validated reading (docs/llm.md)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,16 +299,17 @@ class HistoryPoint:
 class Recommendation:
     kind: str
     prs: list[int]
-    text: str = ""
-    count: int | None = None
-    theme: str | None = None
-    trend: str | None = None
-    platform: str | None = None
-    files: list[str] | None = None
-    paths: list[str] | None = None
-    reverts: list[int] | None = None
-    pairs: list[list[int]] | None = None
-    ecosystem: str | None = None  # pin-dependency: cargo, npm, pip, go... (the advice in its terms)
+    count: int | None = absent()
+    theme: str | None = absent()
+    theme_key: str | None = absent()
+    trend: str | None = absent()
+    platform: str | None = absent()
+    files: list[str] | None = absent()
+    paths: list[str] | None = absent()
+    reverts: list[int] | None = absent()
+    pairs: list[list[int]] | None = absent()
+    ecosystem: str | None = absent()  # pin-dependency: cargo, npm, pip, go... (the advice in its terms)
+    text: str | None = absent()  # the prose writes it, in the report's language
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,13 +322,14 @@ class Sections:
     recommendations: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReportContext:
     schema_version: int
     repo: Repo
     period: PeriodInfo
     language: str  # en | zh
     generated: Generated
+    notices: list[Notice] = dataclasses.field(default_factory=list)
     permalink: str
     counts: Counts
     importance: Importance
@@ -332,13 +343,29 @@ class ReportContext:
     contributors: Contributors
     ai_assisted: AiAssisted
     reverts: list[Revert]
+    direct_commits: list[DirectCommit] = dataclasses.field(default_factory=list)
     deltas: Deltas
     history: list[HistoryPoint]
     recommendations: list[Recommendation]
-    sections: Sections
-    notices: list[Notice] = dataclasses.field(default_factory=list)
-    direct_commits: list[DirectCommit] = dataclasses.field(default_factory=list)
-    llm: LlmInfo | None = None  # present when a model took part (docs/llm.md)
+    sections: Sections | None = absent()  # written from everything above, by the prose or the LLM writer
+    llm: LlmInfo | None = absent()  # present when a model took part (docs/llm.md)
+
+
+def to_json(value: Any) -> Any:
+    """A contract object as JSON-shaped data: keys in field order, ``OMIT`` fields left out while None."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out: Json = {}
+        for f in dataclasses.fields(value):
+            item = getattr(value, f.name)
+            if item is None and f.metadata.get("omit_none"):
+                continue
+            out[f.name] = to_json(item)
+        return out
+    if isinstance(value, list | tuple):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    return value
 
 
 def problems(data: Any, kind: Any = ReportContext, where: str = "context") -> list[str]:

@@ -22,6 +22,7 @@ from prhub.config import Settings, of_repository
 from prhub.llm import apply_stored
 from prhub.period import Period
 from prhub.report.context import SCHEMA_VERSION, iter_contexts, notices
+from prhub.report.contract import to_json
 from prhub.store import Repository, Store
 from prhub.store import reports as rows
 
@@ -43,7 +44,7 @@ def inputs_of(store: Store, repo: Repository, period: Period, settings: Settings
     data += "|" + rows.llm_fingerprint(store, f"{repo.slug}|{period.slug}")  # sections a model wrote
     synced = store.synced_at(repo.id)
     found = notices(period, datetime.now(UTC), datetime.fromtimestamp(synced, UTC) if synced is not None else None)
-    said = json.dumps(found, sort_keys=True, separators=(",", ":"))
+    said = json.dumps(to_json(found), sort_keys=True, separators=(",", ":"))
     return f"{__version__}/{SCHEMA_VERSION}|{digest or settings_digest(settings)}|{data}|{said}"
 
 
