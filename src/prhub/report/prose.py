@@ -479,7 +479,7 @@ class Writer:
                 clauses.append(v.say("sum.authors", authors=v.count(authors, "person")))
         direct = as_int(f.counts.get("direct_commits"))
         if direct:
-            clauses.append(v.say("sum.direct", direct=v.count(direct, "commit")))
+            clauses.append(v.say_n("sum.direct", direct, direct=v.count(direct, "commit")))
         ai = as_dict(f.ctx.get("ai_assisted"))
         ai_count = as_int(ai.get("count"))
         if ai_count is None:
@@ -489,7 +489,7 @@ class Writer:
             clauses.append(v.say("sum.ai", ai=self.prs_count(ai_count), pct=percent(share)))
         reverts = f.reverts()
         if reverts and not f.revert_spike():
-            clauses.append(v.say("sum.reverts", reverts=v.count(reverts, "revert")))
+            clauses.append(v.say_n("sum.reverts", reverts, reverts=v.count(reverts, "revert")))
         return v.clauses(clauses)
 
     # -- 2. key changes

@@ -29,6 +29,8 @@ def reason_text(reasons: Iterable[Mapping[str, Any]], lang: str) -> str:
             size = REASON_SIZES[lang].get(str(r.get("size")), "")
             pct = int(r.get("pct") or 0)
             key = "size.pct" if str(r.get("size")) == "large" and pct >= 85 else "size"
+            if r.get("lines") == 1 and f"{key}.one" in words:
+                key = f"{key}.one"
             out.append(words[key].format(size=size, kind=kind, lines=r.get("lines", 0), pct=pct))
         elif code == "core":
             files = int(r.get("files") or 0)
