@@ -264,3 +264,45 @@ def test_the_summary_says_how_many_prs_fit_no_theme(single_package: tuple[Script
         assert proc.returncode == 0, proc.stderr
         summary = proc.stdout.split("\n## ")[1]
         assert words in summary and ("fit" in summary or "未归入任何主题" in summary or "不属于" in summary)
+
+
+def test_packages_sharing_a_name_are_a_family() -> None:
+    weights = {
+        f"crates/{crate}/src/lib.rs": 5 for crate in ("hir", "hir_def", "hir_ty", "proc_macro_api", "proc_macro_srv")
+    }
+    areas = vocab.AreaMap({**weights, "crates/base_db/src/lib.rs": 5}, project="rust-analyzer")
+    assert set(areas.families.values()) == {"hir", "proc_macro"}
+    found = areas.areas("crates/hir_def/src/lib.rs")
+    assert found[0] == "crates/hir_def" and [areas.name(a) for a in found] == ["hir_def", "hir"]
+    # a PR spread over two members is the family's; one inside a member is the member's first
+    spread = vocab.area_names(areas, [("crates/hir_def/src/lib.rs", 1.0), ("crates/hir_ty/src/lib.rs", 1.0)])
+    assert list(spread) == ["w-hirdef", "w-hirty", "w-hir"]
+    # packages that all share a prefix with the project's name are not a family (ruff_*)
+    ruff = vocab.AreaMap(
+        {f"crates/ruff_{c}/src/lib.rs": 5 for c in ("linter", "server")} | {"crates/ty/src/a.rs": 5}, project="ruff"
+    )
+    assert ruff.families == {}
+
+
+def test_a_small_week_keeps_small_topics_but_not_slices_of_one() -> None:
+    """A week of 25 own PRs and 17 bot bumps: two PRs on one area are a theme, two PRs of the scope
+    ``discovery/aws`` are not beside ``discovery``, which takes them."""
+    from prhub.analysis import themes
+
+    settings = default_settings()
+    learned = {
+        "deps": themes.Learned("Dependency updates", "依赖更新", False, 1.5, "deps"),
+        "w-discovery/aws": themes.Learned("discovery/aws", "discovery/aws", True, 1.0, "title"),
+        "w-discovery": themes.Learned("discovery", "discovery", True, 1.0, "title"),
+        "w-tsdb": themes.Learned("tsdb", "tsdb", True, 0.8, "area"),
+        "w-web": themes.Learned("web", "web", True, 0.8, "area"),
+        "w-cmd": themes.Learned("cmd", "cmd", True, 0.8, "area"),
+    }
+    spec = [("deps",)] * 17 + [("w-discovery/aws", "w-discovery")] * 2 + [("w-discovery",)] * 2
+    spec += [("w-tsdb",)] * 4 + [("w-web",)] * 3 + [("w-cmd", "bugfixes")] * 2 + [("bugfixes",)] * 3 + [()] * 11
+    items = [themes.ThemeInput(i + 1, f"PR {i}", "a", 5.0, keys) for i, keys in enumerate(spec)]
+    found, assignment = themes.group(items, Analyzer(settings).theme_rules, [], settings["themes"], learned=learned)
+    counts = {t.key: t.count for t in found}
+    assert counts["w-discovery"] == 4 and "w-discovery/aws" not in counts
+    assert counts["w-cmd"] == 2  # fewer than min_prs, in a week of fewer than small_week PRs of its own work
+    assert counts["deps"] == 17 and not next(t for t in found if t.key == "deps").topic

@@ -277,23 +277,57 @@ def _select(
         chosen.append(lists[i][0])
         reserved.append(lists[i][0])
     tried = [k for k in chosen if k not in reserved]
+    kept = _drop_few(lists, chosen, reserved, by_key, options)
+    if len(kept) < min(len(chosen), options["max"]):
+        # a dropped theme's place is free: the greedy choice goes on from the themes kept, unless
+        # what it adds leaves the topics fewer PRs (a kind making a small topic one theme too many)
+        more = _drop_few(lists, _choose(lists, weights, by_key, options, kept), reserved, by_key, options)
+        if _topic_prs(lists, more, by_key) >= _topic_prs(lists, kept, by_key):
+            kept = more
+    return kept, tried
+
+
+def _topic_prs(lists: Sequence[Sequence[str]], chosen: Sequence[str], by_key: Mapping[str, ThemeRule | Learned]) -> int:
+    """How many PRs go to a chosen theme that is a topic."""
+    keys = set(chosen)
+    firsts = (next((k for k in candidates if k in keys), None) for candidates in lists)
+    return sum(1 for k in firsts if k is not None and by_key[k].topic)
+
+
+def _drop_few(
+    lists: Sequence[Sequence[str]],
+    chosen: Sequence[str],
+    reserved: Sequence[str],
+    by_key: Mapping[str, ThemeRule | Learned],
+    options: dict[str, Any],
+) -> list[str]:
+    """``chosen`` without the themes left with too few PRs after others took theirs, while enough remain."""
     sizes = Counter(next((k for k in keys if k in chosen), None) for keys in lists)
-    # a theme left with too few PRs after others took theirs is dropped, while enough remain
     for key in sorted(chosen, key=lambda k: sizes[k]):
-        kept = len([k for k in chosen if sizes[k]])
-        few = sizes[key] < _least(by_key[key], kept > options["min"], len(lists), options)
+        kept = [k for k in chosen if sizes[k]]
+        few = sizes[key] < _least(by_key[key], len(kept) > options["min"], _own_work(lists, by_key), options)
+        if not few and sizes[key] < options["min_prs"] and len(kept) > options["min"]:
+            # a small week's small theme that is only a slice of another chosen topic
+            others = {k for k in kept if k != key and by_key[k].topic}
+            few = all(others.intersection(keys) for keys in lists if next((k for k in keys if k in kept), None) == key)
         if few and key not in reserved:
             sizes[key] = 0
-    return [k for k in chosen if sizes[k]], tried
+    return [k for k in chosen if sizes[k]]
 
 
 def _least(known: ThemeRule | Learned, past_min: bool, prs: int, options: dict[str, Any]) -> int:
     """The PRs a theme needs: ``min_prs`` once the period has its minimum of themes, two before
     (one PR is not a line of work); a topic of two PRs also stays in a week of fewer than
-    ``small_week`` PRs, where two PRs on one area are a line of work."""
+    ``small_week`` PRs of its own work (``prs``: dependency updates aside), where two PRs on one
+    area are a line of work."""
     if not past_min or known.topic and prs < options["small_week"]:
         return min(2, options["min_prs"])
     return int(options["min_prs"])
+
+
+def _own_work(lists: Sequence[Sequence[str]], by_key: Mapping[str, ThemeRule | Learned]) -> int:
+    """The PRs that are not dependency updates (a dependency update's one candidate is that line)."""
+    return sum(1 for keys in lists if not (keys and all(getattr(by_key[k], "source", "") == "deps" for k in keys)))
 
 
 def _covered(lists: Sequence[Sequence[str]], chosen: Sequence[str]) -> int:
@@ -307,22 +341,35 @@ def _choose(
     weights: Sequence[float],
     by_key: Mapping[str, ThemeRule | Learned],
     options: dict[str, Any],
+    start: Sequence[str] = (),
 ) -> list[str]:
     """Greedy: add the theme that would own the most (weighted) PRs, where a PR belongs to its
-    first candidate among the chosen ones (so a specific theme may take PRs from a broader one)."""
+    first candidate among the chosen ones (so a specific theme may take PRs from a broader one);
+    ``start``: the themes already chosen."""
     order = {key: i for i, key in enumerate(by_key)}
-    chosen: list[str] = []
+    chosen: list[str] = list(start)
     while len(chosen) < options["max"]:
         gains: dict[str, float] = {}
         sizes: Counter[str] = Counter()
+        unheld: Counter[str] = Counter()  # of those PRs, the ones no chosen topic holds yet
         for keys, w in zip(lists, weights, strict=True):
+            held = any(k in chosen and by_key[k].topic for k in keys)
             for key in keys:
                 if key in chosen:
                     break  # later candidates cannot take this PR from an earlier chosen one
                 gains[key] = gains.get(key, 0.0) + w
                 sizes[key] += 1
+                unheld[key] += not held
         past_min = len(chosen) >= options["min"]
-        gains = {k: g for k, g in gains.items() if sizes[k] >= _least(by_key[k], past_min, len(lists), options)}
+        own = _own_work(lists, by_key)
+        gains = {
+            k: g
+            for k, g in gains.items()
+            if sizes[k] >= _least(by_key[k], past_min, own, options)
+            # a theme smaller than min_prs (a small week's) names PRs no chosen topic holds, not a
+            # slice of one (discovery/aws out of discovery)
+            and (sizes[k] >= options["min_prs"] or unheld[k] or not past_min)
+        }
         if not gains:
             break
 

@@ -360,10 +360,11 @@ class AreaMap:
         return "/".join(parts)
 
     def _families(self, own: str) -> dict[str, str]:
-        """Packages (or top-level areas) beside each other that share a name's first piece (rust-analyzer's
-        ``crates/hir``, ``crates/hir_def``, ``crates/hir_ty``; ruff's ``crates/ty_*``): root -> the
-        family's name (``hir``), an area of its own holding a PR spread over its members. Not when
-        every package there shares it, nor when it is the project's name (``ruff_*``)."""
+        """Packages (or top-level areas) beside each other that share a name's first piece
+        (rust-analyzer's ``crates/hir``, ``crates/hir_def``, ``crates/hir_ty``; ruff's
+        ``crates/ty_*``): root -> the family's name (``hir``, the pieces they all share), an area
+        of its own holding a PR spread over its members. Not when every package there shares it,
+        nor when it is the project's name (``ruff_*``)."""
         groups: dict[tuple[str, str], list[str]] = {}
         siblings: Counter[str] = Counter()
         outermost = {chain[0] for chain in map(self._chain, self._paths) if chain} | set(self.roots)
@@ -373,12 +374,12 @@ class AreaMap:
             prefix = _NAME_PIECES.split(leaf, 1)[0].lower()
             if len(prefix) >= 2 and word_key(prefix) != own:
                 groups.setdefault((parent, prefix), []).append(root)
-        return {
-            root: prefix
-            for (parent, prefix), roots in groups.items()
-            if 2 <= len(roots) < siblings[parent] and any(_NAME_PIECES.search(r.rpartition("/")[2]) for r in roots)
-            for root in roots
-        }
+        found: dict[str, str] = {}
+        for (parent, prefix), roots in groups.items():
+            if 2 <= len(roots) < siblings[parent] and any(_NAME_PIECES.search(r.rpartition("/")[2]) for r in roots):
+                name = _common_pieces([r.rpartition("/")[2] for r in roots])  # proc_macro_api, proc_macro_srv
+                found.update(dict.fromkeys(roots, name or prefix))
+        return found
 
     @staticmethod
     def _package_roots(weights: Iterable[str]) -> frozenset[str]:
@@ -447,6 +448,20 @@ class AreaMap:
                 found = found[len(whole) + 1 :]
             self._names[area] = found
         return found
+
+
+def _common_pieces(names: Sequence[str]) -> str:
+    """The longest run of name pieces all ``names`` start with (``proc_macro`` of ``proc_macro_api``
+    and ``proc_macro_srv``; ``hir`` of ``hir`` and ``hir_def``)."""
+    split = [re.split(r"([_\-])", n) for n in names]
+    common: list[str] = []
+    for pieces in zip(*split, strict=False):
+        if any(p != pieces[0] for p in pieces):
+            break
+        common.append(pieces[0])
+    while common and common[-1] in ("_", "-"):
+        common.pop()
+    return "".join(common)
 
 
 @functools.lru_cache(maxsize=262144)
