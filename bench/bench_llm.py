@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -136,7 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--week", default="2026-W15")
     parser.add_argument("--lang", default="en", choices=["en", "zh"])
-    parser.add_argument("--concurrency", default="1,2", help="comma-separated levels to measure")
+    parser.add_argument("--concurrency", default="1,2,4", help="comma-separated levels to measure")
     parser.add_argument("--smoke", action="store_true", help="one verbose run and the cached rerun, no benchmark")
     parser.add_argument("--readings", type=int, default=8, help="PRs read (key PRs first); 0: all of them")
     parser.add_argument("--smoke-concurrency", type=int, default=2)
@@ -160,41 +161,63 @@ def main() -> None:
         path.write_text(md, encoding="utf-8")
         (args.out / f"{args.week}.{args.lang}.json").write_text(json.dumps(ctx, ensure_ascii=False, indent=2))
         print(f"\n{run.summary()}", flush=True)
-        print("sections: " + ", ".join(f"{k}={v}" for k, v in ctx["generated"]["sections"].items()))
-        for key, info in ctx["llm"]["sections"].items():
-            if info.get("error"):
-                print(f"  {key}: templates, because {info['error']}")
+        tally(run, ctx)
         print(f"report written to {path}; its header:")
         print("\n".join("  " + line for line in md.splitlines()[:7]), flush=True)
 
-        # the same report again through the CLI: answered from the cache, no request
+        # the same report again through the CLI, with the same [llm] settings: from the cache, no request
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "again.md"
+            settings = Path(tmp) / "prhub.toml"
+            settings.write_text(f"[llm]\nmax_readings = {args.readings}\n", encoding="utf-8")
             started = time.monotonic()
             proc = subprocess.run(
                 [sys.executable, "-m", "prhub", "report", SLUG, "--week", args.week, "--lang", args.lang,
-                 "--db", str(args.db), "--llm", server.url, "--llm-model", MODEL, "-o", str(out)],
+                 "--db", str(args.db), "--llm", server.url, "--llm-model", MODEL, "--config", str(settings),
+                 "-o", str(out)],
                 capture_output=True, text=True,
             )  # fmt: skip
             print(f"\nrerun through the CLI ({time.monotonic() - started:.1f}s): {proc.stderr.strip()}", flush=True)
+            asked = re.search(r"llm \S+: (\d+) requests", proc.stderr)
+            if proc.returncode != 0 or asked is None or asked[1] != "0":
+                sys.exit("the rerun was not answered from the cache alone")
+            print("rerun: 0 requests, every answer from the cache", flush=True)
 
         if args.smoke:
             return
-        print("\n== benchmark: one weekly report, no cache ==", flush=True)
-        print(f"{'concurrency':>11} {'requests':>8} {'retries':>7} {'tokens in':>9} {'tokens out':>10} "
-              f"{'wall s':>7} {'sections by model':>17} {'readings ok':>11}")  # fmt: skip
-        row(args.smoke_concurrency, run)  # the run above
+        print("\n== benchmark: one weekly report, no cache, by concurrency ==", flush=True)
+        runs = {args.smoke_concurrency: (run, os.getloadavg()[0])}  # the run above is one of them
         for level in [int(x) for x in args.concurrency.split(",")]:
-            if level != args.smoke_concurrency:
-                row(level, one_report(store, server.url, args.week, args.lang, level, False, args.readings)[1])
+            if level not in runs:
+                runs[level] = (one_report(store, server.url, args.week, args.lang, level, False, args.readings)[1],
+                               os.getloadavg()[0])  # fmt: skip
+        print(f"{'concurrency':>11} {'requests':>8} {'retries':>7} {'tokens in':>9} {'tokens out':>10} "
+              f"{'wall s':>7} {'s/request':>9} {'sections by model':>17} {'readings ok':>11} {'load':>5}")  # fmt: skip
+        for level in sorted(runs):
+            row(level, *runs[level])
 
 
-def row(level: int, run: LlmRun) -> None:
+def tally(run: LlmRun, ctx: dict) -> None:
+    """Which sections and readings the model's answers won, and why the others were refused."""
+    for prefix, label in (("section:", "sections"), ("pr:", "PR readings")):
+        events = [e for e in run.events if e.item.startswith(prefix)]
+        won = [e.item.split(":", 1)[1] for e in events if e.status in ("accepted", "cached-accepted")]
+        lost = [e for e in events if e.status not in ("accepted", "cached-accepted")]
+        print(f"{label}: {len(won)}/{len(events)} accepted" + (f" ({', '.join(won)})" if won else ""))
+        for e in lost:
+            print(f"  refused {e.item.split(':', 1)[1]} ({e.status}): {e.reason}")
+    writers = ctx.get("generated", {}).get("sections", {})
+    print("written by: " + ", ".join(f"{k}={'model' if v == 'llm' else 'templates'}" for k, v in writers.items()))
+
+
+def row(level: int, run: LlmRun, load: float) -> None:
+    """One report's figures; load is the machine's 1-minute load average when it ended (it is shared)."""
     sections = run.count("section:", "accepted")
     readings = run.count("pr:", "accepted")
     total = run.count("pr:", "accepted", "rejected", "failed")
+    per = run.wall / run.requests if run.requests else 0.0
     print(f"{level:>11} {run.requests:>8} {run.retries:>7} {run.prompt_tokens:>9} {run.completion_tokens:>10} "
-          f"{run.wall:>7.1f} {sections:>15}/6 {readings:>8}/{total}", flush=True)  # fmt: skip
+          f"{run.wall:>7.1f} {per:>9.1f} {sections:>15}/6 {readings:>8}/{total} {load:>5.1f}", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

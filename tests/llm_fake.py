@@ -110,7 +110,7 @@ def good_answer(seen: Seen) -> Reply:
     prs = _some_prs(data)
     if prs:
         text += ("\n\n- 值得关注：" if zh else "\n\n- Worth a look: ") + ", ".join(f"#{n}" for n in prs[:3])
-    text += f" [{section}]"
+    text += f" [{section.replace('_', ' ')}]"
     return Reply(content=json.dumps({"text": text}, ensure_ascii=False))
 
 

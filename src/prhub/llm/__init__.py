@@ -67,6 +67,7 @@ def resolve_config(
         "concurrency": (int(table.get("concurrency", 2)), 1, 64),
         "timeout": (float(table.get("timeout", 60.0)), 1.0, 3600.0),
         "retries": (int(table.get("retries", 3)), 0, 10),
+        "max_readings": (int(table.get("max_readings", 0)), 0, 1000),
     }
     for name, (value, low, high) in numbers.items():
         if not low <= value <= high:
@@ -83,5 +84,6 @@ def resolve_config(
         sections=sections,
         language=language,
         readings=bool(table.get("readings", True)),
+        max_readings=int(numbers["max_readings"][0]),
         use_cache=use_cache,
     )

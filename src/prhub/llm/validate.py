@@ -7,6 +7,8 @@ back to the model) when it:
 - counts PRs ("12 PRs", "12 个 PR") with a number that is not one of the facts' counts;
 - writes any other number that appears nowhere in the facts;
 - names a path or label in a code span, or a person as ``@name``, that is not in the facts;
+- names a library, project, model, person or identifier that is not in the facts (check_names);
+- copies a ``<...>`` placeholder or the instructions' wording instead of writing the content;
 - contains a link, a URL, raw HTML, a heading or a table (PR text cannot smuggle them in);
 - is empty, too long, or not in the language asked for.
 
@@ -17,11 +19,15 @@ escaped with report/mdtext.py's rules.
 
 from __future__ import annotations
 
+import functools
+import gzip
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any
 
+from prhub.llm.prompts import INSTRUCTION_PHRASES
 from prhub.report import mdtext
 
 _CODE = re.compile(r"`+([^`\n]+?)`+")
@@ -36,6 +42,9 @@ _COUNT_ZH = re.compile(r"(?<![\w.#])(\d+)\s*(?:个|项|条)\s*(?:已合并的?|�
 _NUMBER = re.compile(r"(?<![\w#.\-/])(\d+(?:,\d{3})*(?:\.\d+)?)(?![\w.]*[A-Za-z_/])")
 _ANY_NUMBER = re.compile(r"\d+(?:\.\d+)?")
 _MENTION = re.compile(r"(?<![\w`])@([A-Za-z0-9][A-Za-z0-9_.-]*)")
+_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9-]*(?:\s+[^<>]*=[^<>]*)?\s*/?\s*>|<!")
+# what is left once tags are out: "<the section as Markdown>", "<...>" (not "<https://...>": a URL)
+_PLACEHOLDER = re.compile(r"<(?:\.\.\.|[^<>\n:/]*\s[^<>\n]{0,160})>")
 _FORBIDDEN = [
     (re.compile(r"https?://|www\.|\bftp://|mailto:", re.I), "it contains a URL"),
     (re.compile(r"\]\s*\(|!\["), "it contains a Markdown link or image"),
@@ -81,8 +90,8 @@ class FactIndex:
     def of(cls, facts: Any) -> FactIndex:
         index = cls()
         index._walk(facts, "")
+        index.words = fact_words(index.strings)
         for text in index.strings:
-            index.words.update(w.lower() for w in _WORD.findall(text))
             index.prs.update(int(n) for n in _PR_REF.findall(text))
             index.numbers.update(float(n) for n in _ANY_NUMBER.findall(text))
         return index
@@ -143,6 +152,9 @@ def check_language(text: str, lang: str) -> None:
 def check_text(text: str, index: FactIndex, lang: str, max_chars: int, min_chars: int = 1) -> None:
     """Raise Rejected with the first rule ``text`` breaks."""
     body = text.strip()
+    # a copied placeholder, before the length: "<the section as Markdown>" is short, and says why
+    if _PLACEHOLDER.search(_HTML_TAG.sub(" ", body)):
+        raise Rejected("it copies a placeholder (<...>) instead of writing the content")
     if len(body) < min_chars:
         raise Rejected("it is empty or too short")
     if len(body) > max_chars:
@@ -150,6 +162,10 @@ def check_text(text: str, index: FactIndex, lang: str, max_chars: int, min_chars
     for pattern, why in _FORBIDDEN:
         if pattern.search(body):
             raise Rejected(why)
+    lowered = " ".join(body.lower().split())
+    for phrase in INSTRUCTION_PHRASES:
+        if phrase in lowered:
+            raise Rejected(f'it copies the instructions ("{phrase}") instead of writing the content')
     for name in _CODE.findall(body):
         name = name.strip()
         if name and not any(name in s for s in index.strings):
@@ -172,77 +188,120 @@ def check_text(text: str, index: FactIndex, lang: str, max_chars: int, min_chars
     for number in _NUMBER.findall(plain):
         if not index.has_number(number, index.numbers):
             raise Rejected(f"the number {number} is not in the facts")
-    for found in _WORD.finditer(plain):
-        word = found[0]
-        if not _is_name(word) or word.lower() in index.words or word.lower() in _COMMON:
-            continue
-        before = plain[: found.start()].rstrip(" \t*_\"'“‘(")
-        if not before or before[-1] in ".!?:;\n-•。！？：；" or before.endswith(("- ", "\n")):
-            continue  # a sentence starts with a capital: not a name
-        raise Rejected(f"{word} is not a name in the facts")
+    check_names(plain, index)
     check_language(body, lang)
 
 
-_WORD = re.compile(r"(?<![\w/.-])[A-Za-z][A-Za-z0-9]*(?:[-_.][A-Za-z0-9]+)*")
+# -- names -------------------------------------------------------------------------------------------
+# A model that invents writes names: a library ("tensorflow"), a person ("Amina"), a model ("qwen9"),
+# a module ("minmax_rms"). Every name-like word of an answer must be a word of its facts (titles,
+# descriptions, paths and their parts, themes, labels, authors), or, for a word that could be ordinary
+# prose, an ordinary English word (SCOWL's list, english-words.txt.gz) or one of the few generic
+# software words below. Identifiers (digits, "_", "."), mixed case (TensorFlow) and capitalised words
+# inside a sentence (Amina) must be in the facts.
+
+_TOKEN = re.compile(r"(?<![\w./\\-])[A-Za-z][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")
+_FACT_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]*(?:[.\-][A-Za-z0-9_]+)*")
+_PARTS = re.compile(r"[._\-]+")
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "er", "ers", "ly", "al")
+_SENTENCE_END = ".!?:;\n-•。！？：；"
+
+
 # capitalised words a report may use that no fact needs to contain
-_COMMON = frozenset(
-    [
-        "i",
-        "pr",
-        "prs",
-        "ci",
-        "cd",
-        "api",
-        "apis",
-        "gpu",
-        "gpus",
-        "cpu",
-        "cpus",
-        "the",
-        "this",
-        "these",
-        "that",
-        "those",
-        "it",
-        "its",
-        "they",
-        "their",
-        "there",
-        "we",
-        "our",
-        "overall",
-        "together",
-        "also",
-        "however",
-        "meanwhile",
-        "both",
-        "most",
-        "many",
-        "several",
-        "some",
-        "all",
-        "each",
-        "one",
-        "two",
-        "three",
-        "key",
-        "markdown",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_COMMON = _words(
+    """i pr prs ci cd api apis gpu gpus cpu cpus markdown e.g i.e etc vs ok
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april may june july august september october november december"""
+)
+# generic software words an English word list lacks (no project's vocabulary: that is in its facts)
+_SOFTWARE_WORDS = _words(
+    """api apis backend backends frontend refactor refactors refactored refactoring runtime runtimes config configs
+    async await cli tokenizer tokenizers tokenization quantization quantized quantize multimodal middleware metadata
+    codebase namespace namespaces repo repos rebase linter linters changelog readme mixin serializer serialization
+    deserialization preprocessing postprocessing logits embeddings scalability observability subprocess
+    multithreading mutex rollout prefill allocator hotspot hotspots codepath codepaths bugfix bugfixes hotfix
+    validator param params kwargs args enum struct dict json yaml toml http https url urls gpu gpus cpu cpus
+    backport backports changeset unittest unittests testcase testcases regex boolean callback callbacks endpoint
+    endpoints schemas hardcoded hardcode dtype dtypes sharding microbenchmark benchmarking profiler lifecycle
+    initializer env envs stacktrace traceback untyped nullable standalone subcommand subcommands misconfiguration
+    roadmap onboarding toolchain toolchains vram multi non pre post cross self semi anti inter intra mid sub
+    dedup dedupe inline inlined lockfile lockfiles workaround workarounds"""
 )
 
 
-def _is_name(word: str) -> bool:
-    """A proper name or an identifier: capitalised (Amina, TensorFlow) or mixed case; acronyms pass."""
-    if word.isupper() and len(word) <= 6:
-        return False  # an acronym (KV, MoE-free, CUDA): too common to demand in the facts
-    return word[0].isupper() or any(c.isupper() for c in word[1:])
+def forms(word: str) -> set[str]:
+    """A lower-case word and the stems an English inflection may hide (kernels, decoding, dependencies)."""
+    out = {word}
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            out.update((base, base + "e"))
+            if base[-1] == base[-2]:
+                out.add(base[:-1])  # stopped -> stop
+            if base.endswith("i"):
+                out.add(base[:-1] + "y")  # dependencies -> dependency
+    return out
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    data = resources.files("prhub.llm").joinpath("english-words.txt.gz").read_bytes()
+    return frozenset(gzip.decompress(data).decode("utf-8").split()) | _SOFTWARE_WORDS | _COMMON
+
+
+def fact_words(strings: Iterable[str]) -> set[str]:
+    """Every word and identifier of the facts in lower case, with its parts and their stems."""
+    out: set[str] = set()
+    for text in strings:
+        for token in _FACT_TOKEN.findall(text):
+            token = token.lower()
+            out.update(forms(token))
+            pieces = {*_PARTS.split(token), *token.split("."), *token.split("-")}  # fused_moe.py: fused_moe, moe
+            for piece in pieces:
+                if piece:
+                    out.update(forms(piece))
+    return out
+
+
+def _ordinary(word: str) -> bool:
+    return bool(forms(word) & english_words())
+
+
+def check_names(plain: str, index: FactIndex) -> None:
+    """Raise Rejected for a name-like word that is neither in the facts nor ordinary prose."""
+    for found in _TOKEN.finditer(plain):
+        word = found[0].rstrip(".-")
+        low = word.lower()
+        if low in index.people or forms(low) & index.words:
+            continue
+        letters = low.replace("_", "").replace(".", "").replace("-", "")
+        if len(word) <= 2 and letters.isalpha():
+            continue  # "Go", "is": too short to be an invented name worth the false alarms
+        if any(c.isdigit() for c in word) or "_" in word or "." in word:
+            raise Rejected(f"{word} is not a name in the facts")  # an identifier, a version, a model: only the facts'
+        if "-" in word:
+            for part in word.split("-"):
+                if len(part) > 2 and not (forms(part.lower()) & index.words) and not _ordinary(part.lower()):
+                    raise Rejected(f"{part} is not a name in the facts")
+            continue
+        if word.isupper() and len(word) <= 6:
+            continue  # an acronym (KV, CUDA): too common to demand in the facts
+        if any(c.isupper() for c in word[1:]):
+            if low in _COMMON:
+                continue
+            raise Rejected(f"{word} is not a name in the facts")  # mixed case: TensorFlow, LoRA
+        if word[0].isupper():
+            before = plain[: found.start()].rstrip(" \t*_\"'“‘(")
+            starts = not before or before[-1] in _SENTENCE_END or before.endswith(("- ", "\n"))
+            if (starts and _ordinary(low)) or low in _COMMON:
+                continue  # "This", "Overall" open a sentence; inside one, a capital makes a name
+            raise Rejected(f"{word} is not a name in the facts")
+        if not _ordinary(low):
+            raise Rejected(f"{word} is not a name in the facts, nor an ordinary English word")
 
 
 # -- sanitising ---------------------------------------------------------------------------------------

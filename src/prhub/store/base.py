@@ -254,12 +254,16 @@ class Store:
             (repo_id, branch, head_sha, seq, int(time.time())),
         )
 
-    def repository_state(self, slug: str) -> tuple[Repository, str, str] | None:
-        """The repository, its sync state (changes whenever a sync moves any of its branches) and its
-        settings state (the kept prhub.toml's time and checksum), in one query: what a server checks
-        before it answers from memory."""
+    def repository_state(self, slug: str) -> tuple[Repository, str, str, str] | None:
+        """The repository, its sync state (changes whenever a sync moves any of its branches), its
+        settings state (the kept prhub.toml's time and checksum) and its LLM state (changes whenever a
+        model's answers for one of its reports are stored), in one query: what a server checks before it
+        answers from memory."""
         rows = self.execute(
             """SELECT r.id, r.slug, r.path, r.remote_url, r.default_branch, s.updated_at, s.toml,
+                      (SELECT CAST(count(*) AS TEXT) || ':' || CAST(coalesce(max(l.created_at), 0) AS TEXT)
+                              || ':' || CAST(coalesce(sum(length(l.result)), 0) AS TEXT)
+                         FROM llm_cache l WHERE substr(l.scope, 1, length(r.slug) + 1) = r.slug || '|'),
                       c.branch, c.head_sha, c.seq, c.updated_at
                FROM repositories r
                LEFT JOIN repository_settings s ON s.repo_id = r.id
@@ -272,7 +276,7 @@ class Store:
         first = rows[0]
         sync = ";".join(f"{branch}:{head}:{seq}:{at}" for *_, branch, head, seq, at in rows if branch is not None)
         settings = f"{first[5]}:{zlib.crc32(first[6].encode())}" if first[6] is not None else ""
-        return Repository(*first[:5]), sync, settings
+        return Repository(*first[:5]), sync, settings, str(first[7])
 
     def build_lock(self, key: str) -> contextlib.AbstractContextManager[None]:
         """Held while one process builds one report, so processes sharing the store build it once

@@ -43,10 +43,12 @@ def data_fingerprint(store: Store, repo_id: int, since: int, until: int) -> str:
 
 def llm_fingerprint(store: Store, scope: str) -> str:
     """Changes when a model writes (part of) the report of ``scope`` (owner/name|period slug)."""
-    row = store.execute(
-        "SELECT count(*), coalesce(max(created_at), 0) FROM llm_cache WHERE scope = ?", (scope,)
+    row = store.execute(  # the answers' lengths too: a rewrite within the same second still changes it
+        """SELECT count(*), coalesce(max(created_at), 0), coalesce(sum(length(result)), 0)
+           FROM llm_cache WHERE scope = ?""",
+        (scope,),
     ).fetchone()
-    return f"{row[0]}:{row[1]}"
+    return f"{row[0]}:{row[1]}:{row[2]}"
 
 
 def load_report(store: Store, repo_id: int, period: str, tz: str, lang: str) -> StoredReport | None:

@@ -6,7 +6,7 @@ in a bounded cache whose key includes the repository's sync cursors, so a new
 sync makes the next request build afresh.
 
 What a request checks before answering from memory (the repository, its sync
-cursors and settings: one query) is kept for ``state_ttl`` seconds per process:
+cursors, settings and stored LLM answers: one query) is kept for ``state_ttl`` seconds per process:
 within that time a hit costs no query at all, and a sync reaches the pages at
 most that late. Batch callers (``prhub site``, tests) keep the default of 0,
 a fresh check every time; ``prhub serve`` uses ``PRHUB_SERVE_STATE_TTL`` (1 s).
@@ -90,6 +90,7 @@ class RepoState:
     repo: Repository
     sync: str  # the sync cursors (``Store.repository_state``)
     settings: str  # the kept prhub.toml's time and checksum
+    llm: str  # what a model wrote for its reports: count, time and size of the stored answers
     read_at: float  # time.monotonic() when read
 
 
@@ -312,9 +313,11 @@ class ReportService:
 
     # -- reports --------------------------------------------------------------------------------------
     def _key(self, repo: Repository, period: Period, lang: str) -> str:
-        """A report's cache key: the data state is in it, so a sync makes every older entry unreachable."""
+        """A report's cache key: the data state is in it, so a sync makes every older entry unreachable,
+        and so is what a model wrote for the repository's reports (``prhub report --llm`` stores that
+        without a sync: the next page shows it)."""
         state = self.lookup(repo.slug)
-        return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{state.sync}|{state.settings}"
+        return f"{repo.slug}|{period.slug}|{period.tz}|{lang}|{state.sync}|{state.settings}|{state.llm}"
 
     def settings_for(self, repo: Repository) -> Settings:
         """The settings the builder uses for ``repo`` (a stored report built with others is rebuilt)."""
