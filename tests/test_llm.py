@@ -475,7 +475,7 @@ def test_a_page_served_before_an_llm_report_shows_its_sections_after(db: Path) -
     from prhub.web.app import create_app
 
     url = f"/{SLUG}/reports/2026-04-06-to-2026-04-12"
-    with TestClient(create_app(db)) as client:
+    with TestClient(create_app(db, state_ttl=0)) as client:
         before = client.get(url)
         assert before.status_code == 200 and "fake-model" not in before.text
         with FakeServer() as fake:
