@@ -283,6 +283,10 @@ def test_importance_components_and_bounds() -> None:
     large_repo = importance.Reference([200, 400, 800, 1200, 2000, 3000, 5000, 9000], [1] * 8)
     assert importance.score(300, 1, 0, "fix", [], [], w, small_repo).components["size"] > 1.0
     assert importance.score(300, 1, 0, "fix", [], [], w, large_repo).components["size"] < 0.3
+    # docs- and test-only PRs weigh nothing and do not make a small code change look large
+    mostly_docs = importance.Reference([0] * 50 + [10, 20, 40, 80, 160], [0] * 50 + [1] * 5)
+    assert importance.score(12, 1, 0, "fix", [], [], w, mostly_docs).components["size"] < 0.3
+    assert importance.score(0, 0, 0, "docs", [], [], w, mostly_docs).components["size"] == 0
     # a broad refactor counts its shape at three quarters; a removal of public surface in full
     feature = importance.score(900, 4, 3, "feature", [], ["core-path"], w, ref)
     refactor = importance.score(900, 4, 3, "refactor", [], ["core-path"], w, ref)

@@ -49,11 +49,14 @@ def weighted_lines(files: Iterable[PrFile]) -> float:
 
 
 class Reference:
-    """The repository's own distribution of PR size and breadth, for percentiles."""
+    """The repository's own distribution of PR size and breadth, for percentiles.
+
+    Only the PRs that change the program count: a docs- or test-only PR weighs nothing, and a
+    history of many such PRs would otherwise make every small code change look large."""
 
     def __init__(self, sizes: Iterable[float], breadths: Iterable[int]) -> None:
-        self.sizes = sorted(sizes)
-        self.breadths = sorted(breadths)
+        self.sizes = sorted(s for s in sizes if s > 0)
+        self.breadths = sorted(b for b in breadths if b > 0)
 
     def __len__(self) -> int:
         return len(self.sizes)
@@ -67,10 +70,10 @@ class Reference:
         return (lo + hi) / 2 / len(values)
 
     def size_pct(self, lines: float) -> float:
-        return self._midrank(self.sizes, lines)
+        return self._midrank(self.sizes, lines) if lines > 0 else 0.0
 
     def breadth_pct(self, modules: int) -> float:
-        return self._midrank(self.breadths, modules)
+        return self._midrank(self.breadths, modules) if modules > 0 else 0.0
 
 
 @dataclass(frozen=True, slots=True)
