@@ -117,10 +117,16 @@ def test_rollup_lists_each_rolled_up_pr(repo: ScriptedRepo, tmp_path: Path) -> N
     repo.checkout("main")
     bring(repo, rollup)
     repo.merge("Auto merge of #103 - mia:rollup-abc, r=mia\n\nRollup of 2 pull requests\n", rollup, author=HOMU)
+    branch(repo, "own", [("Fix own", ALICE)])
+    repo.merge_pr(104, "alice/own", "Fix a thing of its own", "own")  # an ordinary merge beside it
     found = prs(synced(repo, tmp_path))
     assert facts(found[101]) == ("Fix the first thing", "Carol Danvers", "rollup", "main")
     assert facts(found[102]) == ("Fix the second thing", "Dave Lister", "rollup", "main")
-    assert found[103]["merge_kind"] == "homu"
+    # the rollup's own PR is listed through its members, once, and its merge is no direct push
+    assert 103 not in found and 104 in found
+    week = report(repo, tmp_path)
+    assert sorted(p["number"] for p in week["prs"]) == [101, 102, 104]
+    assert [d["title"] for d in week["direct_commits"]] == ["Initial import"]
 
 
 def test_two_parent_title_merge_is_credited_to_the_branch_author(repo: ScriptedRepo, tmp_path: Path) -> None:

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from prhub.analysis.merges import NestedPr, Side, sides
-from prhub.analysis.prs import PrRef, RevertRef, bad_number, merged_branch, pr_refs, revert_ref, trailers
+from prhub.analysis.prs import (
+    PrRef,
+    RevertRef,
+    bad_number,
+    is_rollup,
+    merged_branch,
+    pr_refs,
+    revert_ref,
+    trailers,
+)
 from prhub.errors import ConfigError, UsageError
 from prhub.models import Commit, Identity
 from prhub.sources import diffscan
@@ -319,6 +328,7 @@ class _BatchWriter:
         nested: dict[str, tuple[NestedPr, str | None]] = {}
         chain_rows: list[tuple[int, str, int, str]] = []
         merge_backs: list[str] = []  # merges without a PR of their own that brought a branch's PRs
+        rollups: list[tuple[int, str]] = []  # a rollup's own PR, listed through its members instead
         for commit in batch:
             for k in range(1, len(commit.parents)):
                 side = merged.get((commit.sha, k))
@@ -339,10 +349,16 @@ class _BatchWriter:
                 name = merged_branch(commit.message)
                 for found in side.prs:
                     nested[found.commit.sha] = (found, name)
-                if side.prs and not pr_refs(commit.message, commit.sha):
+                own = pr_refs(commit.message, commit.sha)
+                if side.prs and not own:
                     merge_backs.append(commit.sha)
+                elif side.prs and is_rollup(commit.message):
+                    rollups.append((own[0].number, commit.sha))
         self.store.add_side_commits(chain_rows)
         self.store.mark_merged_branches(self.repo_id, merge_backs)
+        if rollups:
+            self.store.drop_rollup_prs(self.repo_id, rollups)
+            self.new_prs -= len(rollups)
         if not nested:
             return
         numbers = [r.number for found, _ in nested.values() for r in found.refs]

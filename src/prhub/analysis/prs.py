@@ -6,7 +6,9 @@
 - bors-ng: ``Merge #11687 #11689``, one ``N: title r=x a=author`` line per PR in
   the body; one commit lands several PRs, parent i+1 holds PR i's branch
 - homu: ``Auto merge of #18255 - user:branch, r=x``, title in the body;
-  ``Rollup merge of #N - user:branch, r=x`` likewise (on a rollup's branch)
+  ``Rollup merge of #N - user:branch, r=x`` likewise (on a rollup's branch); the
+  rollup's own merge ("Rollup of 2 pull requests") is listed through its members,
+  not as a PR beside them (``is_rollup``; the sync drops its row)
 - GitHub security advisory: ``Merge commit from fork``, title in the body; it
   has no public number, so it gets a stable negative one from its sha
 - rebase merge: the commits a forge replays carry no number of their own; a
@@ -27,6 +29,7 @@ _SQUASH = re.compile(r"^(?P<title>.*?)\s*\(#(?P<number>\d+)\)\s*$")
 _MERGE = re.compile(r"^Merge pull request #(?P<number>\d+) from (?P<head>\S+)")
 _BORS = re.compile(r"^Merge(?P<numbers>(?: #\d+)+)\s*$")
 _BORS_LINE = re.compile(r"^(?P<number>\d+): (?P<title>.*?)(?: r=\S*)?(?: a=(?P<author>\S+))?\s*$")
+_ROLLUP_OF = re.compile(r"(?im)^\s*Rollup of \d+ pull requests?\b")
 _HOMU = re.compile(r"^(?P<kind>Auto|Rollup) merge of #(?P<number>\d+)(?: - (?P<head>[^\s,]+))?")
 _SECURITY = re.compile(r"^Merge commit from fork\s*$")
 _MERGED_BRANCH = re.compile(
@@ -199,3 +202,10 @@ def _reverted_title(subject: str) -> tuple[str | None, bool]:
         rest = rest[:-1]
     rest = _TRAILING_NUMBERS.sub("", rest).strip()
     return (rest or None), truncated
+
+
+def is_rollup(message: str) -> bool:
+    """A homu rollup's own merge (``Auto merge of #103 - user:rollup-x``, "Rollup of 2 pull requests"):
+    its changes are those of its member PRs (``Rollup merge of #101``), each stored as a PR."""
+    refs = pr_refs(message)
+    return bool(refs) and refs[0].kind == "homu" and _ROLLUP_OF.search(message) is not None

@@ -464,6 +464,19 @@ class Store:
         ).fetchone()
         return row[0] if row else None
 
+    def drop_rollup_prs(self, repo_id: int, rollups: Sequence[tuple[int, str]]) -> None:
+        """A rollup's own PR ``(number, merge sha)``, whose member PRs are stored: not a PR beside
+        them; its merge, like a merge of a branch, is no direct push (its content is those PRs)."""
+        self.executemany(
+            "DELETE FROM pull_requests WHERE repo_id = ? AND number = ? AND merge_sha = ?",
+            [(repo_id, number, sha) for number, sha in rollups],
+        )
+        self.executemany(
+            "UPDATE commits SET pr_number = NULL WHERE repo_id = ? AND sha = ? AND pr_number = ?",
+            [(repo_id, sha, number) for number, sha in rollups],
+        )
+        self.mark_merged_branches(repo_id, [sha for _, sha in rollups])
+
     def mark_merged_branches(self, repo_id: int, shas: Iterable[str]) -> None:
         """Flag merges that brought in a branch whose PRs are stored (``Merge branch 'stable'``):
         not direct pushes, their content is those PRs."""
