@@ -320,6 +320,24 @@ def test_importance_is_calibrated_to_the_repository_s_own_history() -> None:
     assert importance.Calibration.fit(history, {**w, "calibrate": False}).apply(top, 6.0) is top
 
 
+def test_the_calibration_s_raw_scores_are_the_assessment_s() -> None:
+    analyzer = Analyzer(SETTINGS)
+    module_map = modules.infer(Counter(), 3, 0.06, 0.008)
+    ref = importance.Reference([10, 20, 40, 60, 80, 100, 150, 200, 300, 1000], [1, 1, 1, 1, 1, 1, 2, 2, 3, 5])
+    core = frozenset({"vllm/a.py"})
+    prs = [
+        pr(1, "[ROCm] Fix x", [f("vllm/a.py", 90, 10), f("vllm/platforms/rocm.py")]),
+        pr(2, "Add EXAONE-4.5", [f("vllm/model_executor/models/exaone.py", 400, 0, "A")]),
+        pr(3, "[V0 Deprecation] Remove old engine", [f("vllm/old.py", 0, 300, "D")]),
+        pr(4, "Simplify the scheduler", [f("vllm/a.py", 200, 250), f("tests/test_a.py")]),
+    ]
+    for p in prs:
+        facts = analyzer.facts(p)
+        full = analyzer.assess(facts, core, module_map, None, "en", ref).score.raw
+        assert analyzer.raw_score(facts, core, module_map, ref) == full
+        assert analyzer.raw_score(facts, frozenset(), module_map, ref) < full or p.number in (2, 3)
+
+
 def test_importance_reasons_read_in_both_languages() -> None:
     from prhub.report.reasons import reason_text
 

@@ -127,6 +127,8 @@ class Analyzer:
         self.configured_core = matcher(tuple(settings["core"]["paths"])) if settings["core"]["paths"] else None
         self.configured_modules = modules.configured(settings["modules"]["map"]) if settings["modules"]["map"] else None
         self._facts: dict[int, PrFacts] = {}
+        # per PR: the risk tags and new surface raw_score reuses (the PR they were computed for first)
+        self._static: dict[int, tuple[StoredPr, tuple[str, ...], tuple[str, ...]]] = {}
 
     def is_bot(self, name: str, email: str = "") -> bool:
         return bool(self.bots.match(name.lower()) or (email and self.bots.match(email.lower().split("@")[0])))
@@ -147,6 +149,7 @@ class Analyzer:
         self.classes = PathClasses(self.settings["paths"], attributes)
         self.risk_rules = risks.RiskRules(self.settings, self.classes)
         self._facts.clear()
+        self._static.clear()
 
     def path_class(self, path: str) -> str:
         """tests, docs, ci, generated, vendored, lock or source (cached inside the classes)."""
@@ -312,6 +315,63 @@ class Analyzer:
             breadths.append(len(module_map.modules_of([p for p, _ in weighing])))
         return importance.Reference(sizes, breadths)
 
+    def _core_of(self, paths: Sequence[str], core: frozenset[str]) -> frozenset[str]:
+        if self.configured_core is None:
+            return core
+        return frozenset(p for p in paths if self.configured_core(p) and self.path_class(p) == "source")
+
+    def _new_surface(self, facts: PrFacts) -> list[str]:
+        """New model files first, then new files in key directories."""
+        added = [f.path for f in facts.counted if f.status == "A" and self.path_class(f.path) == "source"]
+        new_surface = [p for p in added if self.risk_rules.new_model(p)]
+        return new_surface + [p for p in added if self.new_surface(p) and p not in new_surface]
+
+    def _score(
+        self,
+        facts: PrFacts,
+        core: frozenset[str],
+        module_map: modules.ModuleMap,
+        reference: importance.Reference | None,
+        tags: Sequence[str],
+        new_surface: Sequence[str],
+        reverted_by: int | None,
+    ) -> importance.Score:
+        pr = facts.pr
+        weighing = [f for f in facts.counted if self.classes.weighs(f.path)]  # not tests, not docs
+        return importance.score(
+            importance.weighted_lines(weighing),
+            len(module_map.modules_of([f.path for f in weighing])),
+            sum(1 for f in facts.counted if f.path in core),
+            facts.kind,
+            new_surface[:3],
+            tags,
+            self.settings["importance"],
+            reference if reference is not None else importance.Reference([], []),
+            key_threshold=self.settings.key_threshold,
+            mechanical=facts.mechanical,
+            review_comments=review.activity(pr.forge, pr.author) if pr.forge is not None else 0,
+            revert=pr.reverts_pr is not None or reverted_by is not None or facts.kind == "revert",
+        )
+
+    def raw_score(
+        self, facts: PrFacts, core: frozenset[str], module_map: modules.ModuleMap, reference: importance.Reference
+    ) -> float:
+        """``assess(...).score.raw`` (with no later revert known), cheaply: the risk tags and new
+        surface of a PR do not change with the period (bar core-path, which weighs nothing), so
+        they are kept once per PR; the calibration scores a few weeks of PRs for every period."""
+        static = self._static.get(facts.pr.number)
+        if static is None or static[0] is not facts.pr:
+            pr = facts.pr
+            found = self.risk_rules.assess(
+                pr.title, pr.files, frozenset(), [label.name for label in facts.labels], pr.reverts_pr,
+                pr.diff_facts, facts.mechanical, facts.kind,
+            )  # fmt: skip
+            static = (pr, tuple(r.tag for r in found), tuple(self._new_surface(facts)))
+            self._static[facts.pr.number] = static
+        _, tags, new_surface = static
+        core = self._core_of([f.path for f in facts.counted], core)
+        return self._score(facts, core, module_map, reference, tags, new_surface, None).raw
+
     def assess(
         self,
         facts: PrFacts,
@@ -323,34 +383,14 @@ class Analyzer:
     ) -> PrResult:
         pr = facts.pr
         paths = [f.path for f in facts.counted]
-        if self.configured_core is not None:
-            core = frozenset(p for p in paths if self.configured_core(p) and self.path_class(p) == "source")
+        core = self._core_of(paths, core)
         label_names = [label.name for label in facts.labels]
         found = self.risk_rules.assess(
             pr.title, pr.files, core, label_names, pr.reverts_pr, pr.diff_facts, facts.mechanical, facts.kind
         )
         mods = module_map.modules_of(paths)
-        core_hits = sum(1 for p in paths if p in core)
-        # new surface: new model files first, then new files in key directories
-        added = [f.path for f in facts.counted if f.status == "A" and self.path_class(f.path) == "source"]
-        new_surface = [p for p in added if self.risk_rules.new_model(p)]
-        new_surface += [p for p in added if self.new_surface(p) and p not in new_surface]
-        tags = [r.tag for r in found]
-        weighing = [f for f in facts.counted if self.classes.weighs(f.path)]  # not tests, not docs
-        score = importance.score(
-            importance.weighted_lines(weighing),
-            len(module_map.modules_of([f.path for f in weighing])),
-            core_hits,
-            facts.kind,
-            new_surface[:3],
-            tags,
-            self.settings["importance"],
-            reference if reference is not None else importance.Reference([], []),
-            key_threshold=self.settings.key_threshold,
-            mechanical=facts.mechanical,
-            review_comments=review.activity(pr.forge, pr.author) if pr.forge is not None else 0,
-            revert=pr.reverts_pr is not None or reverted_by is not None or facts.kind == "revert",
-        )
+        new_surface = self._new_surface(facts)
+        score = self._score(facts, core, module_map, reference, [r.tag for r in found], new_surface, reverted_by)
         return PrResult(facts, mods, _directories(facts.counted or pr.files), found, score, new_surface, reverted_by)
 
 
@@ -559,7 +599,7 @@ def calibrate(
         earliest = min((pr.merged_at for pr in fit_on), default=start)
         if since < earliest:
             fit_on = [*source.prs(since, earliest), *fit_on]
-    raw = [analyzer.assess(analyzer.facts(pr), core, module_map, None, "en", reference).score.raw for pr in fit_on]
+    raw = [analyzer.raw_score(analyzer.facts(pr), core, module_map, reference) for pr in fit_on]
     raw += [r.score.raw for r in results]
     return importance.Calibration.fit(raw, analyzer.settings["importance"])
 
