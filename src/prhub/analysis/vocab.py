@@ -145,6 +145,7 @@ def title_topics(title: str, parts: TitleParts, is_kind_tag: Callable[[str], boo
     return found
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a pure function of the word; a history repeats its words many times
 def token_key(token: str) -> str | None:
     """How a title word compares (None: not a content word): case, ``-`` and ``_`` aside, a plural
     as its singular, a name with digits as its family (``Qwen3.5`` -> ``qwen3``)."""
@@ -163,6 +164,11 @@ def token_key(token: str) -> str | None:
 def title_words(text: str) -> dict[str, str]:
     """Content words of a title (its tags and prefix stripped by the caller): key -> form as written,
     with two-word phrases (``inlay hints``) keyed as one word, so ``inlay-hints`` is the same."""
+    return dict(_title_words(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # every report reads months of history: a process reads each title once
+def _title_words(text: str) -> tuple[tuple[str, str], ...]:
     words: dict[str, str] = {}
     tokens = list(_TOKEN.findall(_BACKTICKS.sub("", text)))
     kept: list[tuple[str, str] | None] = []
@@ -179,7 +185,7 @@ def title_words(text: str) -> dict[str, str]:
         if first and second and first[0] != second[0]:
             phrase = token_key(f"{first[1]}{second[1]}") or f"{first[0]}{second[0]}"
             words.setdefault(f"w-{phrase}", f"{first[1]} {second[1]}")
-    return words
+    return tuple(words.items())
 
 
 @dataclass(frozen=True, slots=True)
