@@ -429,6 +429,13 @@ def test_names_must_be_in_the_facts_or_ordinary_english() -> None:
             check_text(invented, index, "en", 500)
 
 
+def test_a_fields_own_terms_come_from_the_settings() -> None:
+    facts = {"title": "Speed up the scheduler"}
+    with pytest.raises(Rejected, match="prefill"):
+        check_text("It speeds up prefill in the scheduler.", FactIndex.of(facts), "en", 500)
+    check_text("It speeds up prefill in the scheduler.", FactIndex.of(facts, ["prefill"]), "en", 500)
+
+
 def test_the_client_redacts_and_refuses_non_http(tmp_path: Path) -> None:
     with pytest.raises(LlmError):
         ChatClient("file:///etc/passwd", "m")

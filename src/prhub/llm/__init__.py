@@ -85,5 +85,6 @@ def resolve_config(
         language=language,
         readings=bool(table.get("readings", True)),
         max_readings=int(numbers["max_readings"][0]),
+        known_words=tuple(str(word) for word in table.get("known_words", ())),
         use_cache=use_cache,
     )

@@ -87,10 +87,11 @@ class FactIndex:
     words: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, facts: Any) -> FactIndex:
+    def of(cls, facts: Any, known_words: Iterable[str] = ()) -> FactIndex:
+        """The facts' numbers, names and words; ``known_words``: a field's own terms ([llm] known_words)."""
         index = cls()
         index._walk(facts, "")
-        index.words = fact_words(index.strings)
+        index.words = fact_words([*index.strings, *known_words])
         for text in index.strings:
             index.prs.update(int(n) for n in _PR_REF.findall(text))
             index.numbers.update(float(n) for n in _ANY_NUMBER.findall(text))
@@ -221,15 +222,15 @@ _COMMON = _words(
 # generic software words an English word list lacks (no project's vocabulary: that is in its facts)
 _SOFTWARE_WORDS = _words(
     """api apis backend backends frontend refactor refactors refactored refactoring runtime runtimes config configs
-    async await cli tokenizer tokenizers tokenization quantization quantized quantize multimodal middleware metadata
+    async await cli tokenizer tokenizers tokenization middleware metadata
     codebase namespace namespaces repo repos rebase linter linters changelog readme mixin serializer serialization
-    deserialization preprocessing postprocessing logits embeddings scalability observability subprocess
-    multithreading mutex rollout prefill allocator hotspot hotspots codepath codepaths bugfix bugfixes hotfix
+    deserialization preprocessing postprocessing embeddings scalability observability subprocess
+    multithreading mutex rollout allocator hotspot hotspots codepath codepaths bugfix bugfixes hotfix
     validator param params kwargs args enum struct dict json yaml toml http https url urls gpu gpus cpu cpus
     backport backports changeset unittest unittests testcase testcases regex boolean callback callbacks endpoint
     endpoints schemas hardcoded hardcode dtype dtypes sharding microbenchmark benchmarking profiler lifecycle
     initializer env envs stacktrace traceback untyped nullable standalone subcommand subcommands misconfiguration
-    roadmap onboarding toolchain toolchains vram multi non pre post cross self semi anti inter intra mid sub
+    roadmap onboarding toolchain toolchains multi non pre post cross self semi anti inter intra mid sub
     dedup dedupe inline inlined lockfile lockfiles workaround workarounds"""
 )
 

@@ -54,6 +54,7 @@ class LlmConfig:
     language: str = "auto"  # auto: the report's; en or zh: only reports in that language
     readings: bool = True
     max_readings: int = 0  # 0: the key PRs and every theme's representatives; n: the first n of them
+    known_words: tuple[str, ...] = ()  # the field's own terms a model may use unasked ([llm] known_words)
     max_chars: int = 1800
     use_cache: bool = True
 
@@ -201,7 +202,7 @@ class _Job:
                     facts=data,
                     messages=prompts.reading_messages(data, self.lang, review is not None),
                     schema=prompts.READING_SCHEMA,
-                    check=_ReadingCheck(data, self.lang, review is not None),
+                    check=_ReadingCheck(data, self.lang, review is not None, self.config.known_words),
                     scope=None,
                 )
             )
@@ -232,7 +233,7 @@ class _Job:
                     facts=data,
                     messages=prompts.section_messages(section, data, self.lang, self.config.max_chars),
                     schema=prompts.SECTION_SCHEMA,
-                    check=_SectionCheck(data, self.lang, self.config.max_chars),
+                    check=_SectionCheck(data, self.lang, self.config.max_chars, self.config.known_words),
                     scope=_scope(self.ctx),
                 )
             )
@@ -369,8 +370,8 @@ class _Task:
 
 
 class _SectionCheck:
-    def __init__(self, facts: dict[str, Any], lang: str, max_chars: int) -> None:
-        self.index = FactIndex.of(facts)
+    def __init__(self, facts: dict[str, Any], lang: str, max_chars: int, known_words: tuple[str, ...]) -> None:
+        self.index = FactIndex.of(facts, known_words)
         self.lang, self.max_chars = lang, max_chars
 
     def __call__(self, answer: str) -> str:
@@ -383,8 +384,8 @@ class _SectionCheck:
 
 
 class _ReadingCheck:
-    def __init__(self, data: dict[str, Any], lang: str, has_review: bool) -> None:
-        self.index = FactIndex.of(data)
+    def __init__(self, data: dict[str, Any], lang: str, has_review: bool, known_words: tuple[str, ...]) -> None:
+        self.index = FactIndex.of(data, known_words)
         self.lang, self.has_review = lang, has_review
 
     def __call__(self, answer: str) -> dict[str, Any]:
