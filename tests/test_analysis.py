@@ -87,6 +87,10 @@ def test_kind_precedence() -> None:
     assert kind("internal: Tweak the salsa queries", ["crates/hir/src/a.rs"]) == "refactor"
     assert kind("minor: Tweak a message", ["crates/ide/src/a.rs"]) == "minor"
     assert kind("internal: Fix a flaky test helper", ["crates/hir/src/a.rs"]) == "fix"
+    # no source file: the class holding most of the lines (a CI move that edits the README's badge)
+    ci_files = [f(".azure-pipelines.yml", 120, 10), f("tox.ini", 8, 3), f("README.rst", 2, 1)]
+    assert analyzer.facts(pr(1, "add test output and a run against Python RC", ci_files)).kind == "ci"
+    assert analyzer.facts(pr(1, "Add an example", [f("docs/a.rst", 90), f("tests/test_a.py", 5)])).kind == "docs"
 
 
 def test_ai_assistants_and_bots() -> None:

@@ -126,6 +126,15 @@ def test_key_pr_quick_look(lang: str) -> None:
     assert mdtext.text(ctx["prs"][0]["score"]["reason"]) in text
 
 
+def test_the_top_level_is_named_in_words(lang: str) -> None:
+    ctx = load("busy", lang)
+    first = ctx["prs"][0]
+    first["directories"] = [".", "src/app"]
+    entry = write_sections(ctx)["key_prs"].split("\n- ")[1]
+    assert "`.`" not in entry and "`src/app`" in entry
+    assert ("the top-level files" if lang == "en" else "根目录文件") in entry
+
+
 def test_review_conclusion_is_shown_when_present(lang: str) -> None:
     ctx = load("busy", lang)
     first = ctx["key_prs"][0]

@@ -57,6 +57,8 @@ LAYOUTS: list[tuple[str, str, str]] = [
     ("Java", "src/main/java/org/x/A.java", "src/test/java/org/x/ATest.java"),
     ("C++", "lib/codec/x.cc", "lib/codec/x_test.cc"),
     ("C", "src/parse.c", "test/parse_check.c"),
+    ("Python, testsuite package", "pkg/app.py", "pkg/testsuite/app.py"),
+    ("C, testsuite (GCC, Tcl)", "gcc/fold.c", "gcc/testsuite/gcc.dg/fold-1.c"),
     ("Ruby", "lib/gem/a.rb", "spec/gem/a_spec.rb"),
     ("snapshots", "crates/fmt/src/lib.rs", "crates/fmt/tests/snapshots/fmt__case.snap"),
     ("Markdown tests", "crates/ty_sem/src/types.rs", "crates/ty_sem/resources/mdtest/narrow/isinstance.md"),
@@ -353,6 +355,7 @@ def test_platform_words(title: str, tagged: bool) -> None:
     [
         ("internal: Fix 1.95.0 Clippy", "formatter"),  # a lint pass for a new toolchain
         ("Fix clippy warnings", "formatter"),
+        ("More clippy::{perf, complexity, style} fixes", "formatter"),
         ('Revert "prepare 3.12.0-rc.0"', "release"),  # undoing release housekeeping
         ('Revert "Merge release-3.1 into main"', "release-merge"),
         ("Fix the clippy lint for needless borrows", None),  # a linter's own rule

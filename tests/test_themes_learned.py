@@ -284,6 +284,24 @@ def test_packages_sharing_a_name_are_a_family() -> None:
     assert ruff.families == {}
 
 
+def test_documentation_sections_and_pages_are_areas() -> None:
+    """A docs file named like no module is about its part of the docs: its section directory, or the
+    page itself at the top of the docs; the docs' index, build files and release notes are no area."""
+    areas = vocab.AreaMap({"src/tinyweb/cli.py": 5, "src/tinyweb/app.py": 5}, project="tinyweb")
+
+    def names(path: str) -> list[str]:
+        return [areas.name(a) for a in areas.areas(path)]
+
+    assert names("docs/cli.rst") == ["cli"]  # named like a module: that module
+    assert names("docs/tutorial/dbinit.rst") == ["docs/tutorial"]
+    assert names("docs/deploying/index.rst") == ["docs/deploying"]
+    assert names("docs/quickstart.rst") == ["docs/quickstart"]
+    for path in ("docs/index.rst", "docs/conf.py", "docs/_templates/sidebar.html", "docs/changelog.md", "README.md"):
+        assert names(path) == [], path
+    tutorial = vocab.area_names(areas, [("docs/tutorial/a.rst", 1.0), ("docs/tutorial/b.rst", 1.0)])
+    assert tutorial == {"w-tutorial": ("docs/tutorial", False)}
+
+
 def test_a_small_week_keeps_small_topics_but_not_slices_of_one() -> None:
     """A week of 25 own PRs and 17 bot bumps: two PRs on one area are a theme, two PRs of the scope
     ``discovery/aws`` are not beside ``discovery``, which takes them."""

@@ -28,7 +28,8 @@ _FORMATTER = re.compile(
     rf".*\b({_TOOLS})\b"
     rf"|\b(reformat\w*|auto-?format\w*)\b"
     r"|\bformat(ting)? (all|the|whole|entire|every|more)?\s*(code|files|codebase|sources?|repo(sitory)?|crates?|tree)\b"
-    r"|\b(formatting|format|fmt|lint|linter|clippy|style) (pass|fixes|changes|cleanups?)\b"
+    # "clippy fixes", "More clippy::{perf, complexity, style} fixes"
+    r"|\b(formatting|format|fmt|lint|linter|clippy|style)(::[\w{}, ]*?)? (pass|fixes|changes|cleanups?)\b"
     r"|\bfix(es|ed)? (the |some |all |new )?(v?\d+(\.\d+)+ )?"  # "Fix 1.95.0 Clippy": a new toolchain's lints
     r"(lint(er)?|clippy|formatting|fmt|style|pre-commit|mypy|ruff)"
     r"( warnings?| errors?| issues?| lints?| failures?)?\s*$"

@@ -155,16 +155,17 @@ class Analyzer:
         """tests, docs, ci, generated, vendored, lock or source (cached inside the classes)."""
         return self.classes.of(path)
 
-    def shape(self, paths: Sequence[str]) -> str | None:
-        """docs, tests, ci, lock, generated or vendored when every file is one of those
-        (inert files beside docs, tests or CI do not change the shape)."""
-        classes = {self.path_class(p) for p in paths}
-        if "source" in classes or not classes:
+    def shape(self, files: Sequence[PrFile]) -> str | None:
+        """docs, tests, ci, lock, generated or vendored when no file is source: the class holding
+        most of the changed lines, inert files aside when others are there (a CI move that also
+        edits the README's badge is CI work)."""
+        lines: Counter[str] = Counter()
+        for f in files:
+            lines[self.path_class(f.path)] += f.lines + 1  # a renamed file, 0 lines, still counts
+        if "source" in lines or not lines:
             return None
-        if len(classes) == 1:
-            return classes.pop()
-        rest = classes - INERT
-        return rest.pop() if len(rest) == 1 else None
+        active = Counter({k: n for k, n in lines.items() if k not in INERT}) or lines
+        return max(sorted(active), key=lambda k: active[k])
 
     def facts(self, pr: StoredPr) -> PrFacts:
         cached = self._facts.get(pr.number)
@@ -243,7 +244,7 @@ class Analyzer:
             labels,
             parts,
             paths,
-            self.shape(paths),
+            self.shape(pr.files),
             added_source=sum(1 for f in source if f.status == "A"),
             only_deletions=bool(source) and all(f.additions == 0 for f in source),
         )

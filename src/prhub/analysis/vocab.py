@@ -265,7 +265,7 @@ CONTAINERS = frozenset(
 )
 _NOT_A_PACKAGE = frozenset(
     """
-    test tests __tests__ testdata test_data test-data fixtures fixture examples example e2e resources vendor
+    test tests testsuite __tests__ testdata test_data test-data fixtures fixture examples example e2e resources vendor
     third_party node_modules snapshots
     benches bench benchmarks docs doc playground
     """.split()  # noqa: SIM905
@@ -277,7 +277,7 @@ _NOT_A_MODULE = re.compile(r"(?i)(\.(json|lock|toml|ya?ml|md|rst|txt|cfg|ini|sna
 
 _GENERIC_MODULE = re.compile(r"(?i)^(index|mod|lib|main|init|utils?|common|shared|constants|types)\.")
 # where a file named like an area is about that area: test and doc trees
-_TEST_OR_DOC_DIRS = frozenset("test tests __tests__ spec specs docs doc".split())  # noqa: SIM905
+_TEST_OR_DOC_DIRS = frozenset("test tests testsuite __tests__ spec specs docs doc".split())  # noqa: SIM905
 _NAME_PIECES = re.compile(r"[_\-]")
 FAMILY_MARK = "*"  # an area that is a family of packages: crates/hir*
 _INDEX_FILES = frozenset("index readme mod __init__ main".split())  # noqa: SIM905
@@ -421,6 +421,10 @@ class AreaMap:
         named = self._named_like(path, found[0] if found else None)
         if named is not None and named not in found:
             found = (named, *found)
+        if not found:
+            section = _docs_section(path)
+            if section is not None and (self.covered is None or not self.covered(section)):
+                found = (section,)
         family = self.families.get(found[-1]) if found else None
         if family is not None:
             found = (*found, f"{found[-1].rpartition('/')[0]}/{family}{FAMILY_MARK}")
@@ -468,6 +472,28 @@ def _common_pieces(names: Sequence[str]) -> str:
     while common and common[-1] in ("_", "-"):
         common.pop()
     return "".join(common)
+
+
+_DOCS_ROOTS = frozenset("docs doc documentation".split())  # noqa: SIM905
+_DOC_PAGE = re.compile(r"(?i)\.(md|mdx|rst|adoc|txt)$")
+# pages that record the project rather than document a part of it
+_NOTES_PAGES = frozenset("changes changelog history news releases release-notes license authors".split())  # noqa: SIM905
+
+
+@functools.lru_cache(maxsize=65536)
+def _docs_section(path: str) -> str | None:
+    """The part of the documentation a docs file is in: its section directory (``docs/tutorial``)
+    or, for a page at the top of the docs, the page (``docs/quickstart.rst``). Not the docs'
+    index, build files (``docs/conf.py``, ``docs/_templates``) or release notes."""
+    parts = path.split("/")
+    if len(parts) < 2 or parts[0].lower() not in _DOCS_ROOTS or parts[1].startswith(("_", ".")):
+        return None
+    if len(parts) > 2:
+        return "/".join(parts[:2])
+    stem = parts[1].split(".", 1)[0].lower()
+    if not _DOC_PAGE.search(parts[1]) or stem in _INDEX_FILES or stem in _NOTES_PAGES:
+        return None
+    return path
 
 
 @functools.lru_cache(maxsize=262144)

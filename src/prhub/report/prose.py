@@ -760,7 +760,9 @@ class Writer:
         tags = f.pr_tags(number)
         risk_part = v.say("kp.risks", risks=v.join([self.risk_name(t) for t in tags])) if tags else v.say("kp.no_risks")
         dirs = strs(pr.get("directories"))[:3]
-        dirs_part = v.say("kp.dirs", dirs=v.join([mdtext.code(d) for d in dirs])) if dirs else ""
+        # "." is the repository's top level: named in words, not as a path
+        named = [mdtext.code(d) if d.strip("./") else v.say("kp.root_dir") for d in dirs]
+        dirs_part = v.say("kp.dirs", dirs=v.join(named)) if dirs else ""
         details.append(v.sentences([risk_part, dirs_part]))
         details.append(self._score_line(pr))
         reading = as_dict(pr.get("llm"))  # a model's reading that passed validation (prhub.llm)
