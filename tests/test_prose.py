@@ -77,6 +77,18 @@ def test_key_changes_name_three_themes_with_their_prs(lang: str) -> None:
         assert cited and cited <= set(themes[name]["prs"])
 
 
+def test_a_theme_is_centred_on_its_code_not_its_tests(lang: str) -> None:
+    ctx = load("busy", lang)
+    theme = next(t for t in ctx["themes"] if t["key"] == "moe")  # the first of the key changes
+    listed = [pr for pr in ctx["prs"] if pr["number"] in theme["prs"]]
+    theme["prs"] = [pr["number"] for pr in listed]  # the sample lists only some of the week's PRs
+    for pr in listed:
+        pr["directories"] = ["tests", "src/pkg/json", "src/pkg", "."]
+    paragraphs = write_sections(ctx)["key_changes"].split("\n\n")
+    paragraph = next(p for p in paragraphs if p.startswith(f"**{theme['name']}**"))
+    assert "`src/pkg/json`" in paragraph and "`tests`" not in paragraph
+
+
 def test_trends_table_has_a_row_per_theme(lang: str) -> None:
     ctx = load("busy", lang)
     text = write_sections(ctx)["trends"]

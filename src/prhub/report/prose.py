@@ -43,6 +43,7 @@ __all__ = ["SECTION_KEYS", "recommendation_text", "write_sections"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATINISH = re.compile(r"[A-Za-z0-9#%+`\[]")  # not "*": a space inside ** would break the bold
+_TESTISH = re.compile(r"(^|/)(tests?|testsuite|testdata|__tests__|specs?|fixtures)(/|$)")
 _FORMATTER = string.Formatter()
 
 
@@ -271,8 +272,12 @@ class Facts:
             counter.update(d for d in set(strs(self.prs.get(n, {}).get("directories"))) if d.strip("./"))
         if not counter or not numbers:
             return None
-        directory, hits = max(counter.items(), key=lambda item: (item[1], -len(item[0]), item[0]))
-        return directory if hits * 2 >= len(numbers) and hits >= 2 else None
+        held = [(d, hits) for d, hits in counter.items() if hits * 2 >= len(numbers) and hits >= 2]
+        if not held:
+            return None
+        # the code before its tests (a JSON theme is centred on flask/json, not on tests), then
+        # the directory most of them share, then the most specific of those
+        return max(held, key=lambda item: (not _TESTISH.search(item[0]), item[1], item[0].count("/"), item[0]))[0]
 
     def pr_tags(self, number: int) -> list[str]:
         tags = [r.get("tag") for r in as_dicts(self.prs.get(number, {}).get("risks"))]
