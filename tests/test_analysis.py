@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from prhub.analysis import importance, modules, recommend, themes
 from prhub.analysis.labels import Labeller, parse_title, reverted_title
-from prhub.analysis.paths import PathMatcher
+from prhub.analysis.paths import PathMatcher, _glob_to_regex
 from prhub.analysis.pipeline import Analyzer
 from prhub.analysis.risks import Risk, RiskRules
 from prhub.config import default_settings
@@ -109,6 +113,22 @@ def test_globs() -> None:
     assert m("docs/a/b.md") and m("tests/x/test_a.py") and m("test_a.py") and m("setup.py")
     assert m("vllm/platforms/rocm.py") and not m("vllm/setup.py") and not m("vllm/output.py")
     assert m.first("setup.py") == "setup.py"
+
+
+_GLOB_PIECES = st.sampled_from(["**/", "**", "*", "?", "a", "b", "/", ".py", "test_", "[ab]", "[!a]"])
+_PATH_PIECES = st.sampled_from(["a", "b", "/", ".py", "test_", "x", ".pyc"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(_GLOB_PIECES, min_size=1, max_size=6).map("".join), min_size=1, max_size=6),
+    st.lists(st.lists(_PATH_PIECES, min_size=1, max_size=8).map("".join), min_size=1, max_size=10),
+)
+def test_glob_list_matches_as_one_alternation(globs: list[str], paths: list[str]) -> None:
+    """The compiled list (its **/ globs sharing one prefix) matches what the plain alternation matched."""
+    plain = re.compile("|".join(f"(?:{_glob_to_regex(g)})" for g in globs) + r"\Z")
+    m = PathMatcher(globs)
+    assert [m(p) for p in paths] == [bool(plain.match(p)) for p in paths]
 
 
 def test_module_inference_is_depth_aware() -> None:

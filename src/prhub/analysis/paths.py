@@ -47,8 +47,8 @@ class PathMatcher:
 
     def __init__(self, globs: Sequence[str]) -> None:
         self.globs = tuple(globs)
-        self._any = re.compile("|".join(f"(?:{_glob_to_regex(g)})" for g in globs) + r"\Z") if globs else None
-        self._each = [re.compile(_glob_to_regex(g) + r"\Z") for g in globs]
+        self._any = _any_of([_glob_to_regex(g) for g in globs]) if globs else None
+        self._each: list[re.Pattern[str]] | None = None  # compiled when first asked which glob matched
 
     def __call__(self, path: str) -> bool:
         return bool(self._any and self._any.match(path))
@@ -56,10 +56,28 @@ class PathMatcher:
     def first(self, path: str) -> str | None:
         if not self(path):
             return None
+        if self._each is None:
+            self._each = [re.compile(_glob_to_regex(g) + r"\Z") for g in self.globs]
         return next((g for g, rx in zip(self.globs, self._each, strict=True) if rx.match(path)), None)
 
     def filter(self, paths: Iterable[str]) -> list[str]:
         return [p for p in paths if self(p)]
+
+
+_ANYWHERE = "(?:.*/)?"
+
+
+def _any_of(parts: list[str]) -> re.Pattern[str]:
+    """What ``(?:p1)|(?:p2)|...|(?:pn)\\Z`` matches (as written, only the last alternative is anchored
+    at the end), with the ``**/`` alternatives but the last sharing one ``(?:.*/)?``: the same
+    paths match, several times faster (the engine walks back over the directories once, not
+    once per glob)."""
+    head, last = parts[:-1], parts[-1]
+    alternatives = [f"(?:{p})" for p in head if not p.startswith(_ANYWHERE)]
+    anywhere = [p[len(_ANYWHERE) :] for p in head if p.startswith(_ANYWHERE)]
+    if anywhere:
+        alternatives.append(_ANYWHERE + "(?:" + "|".join(anywhere) + ")")
+    return re.compile("|".join([*alternatives, f"(?:{last})\\Z"]))
 
 
 @lru_cache(maxsize=256)
@@ -133,6 +151,7 @@ class PathClasses:
         self.attributes = tuple(attributes)
         self._attr = [(re.compile(_glob_to_regex(g) + r"\Z"), kind, value) for g, kind, value in self.attributes]
         self._cache: dict[str, str] = {}
+        self._weighs: dict[str, bool] = {}
 
     def _attribute(self, path: str) -> tuple[str | None, set[str]]:
         """The class the attributes give a path (None: they say nothing) and the ones they unset."""
@@ -177,7 +196,10 @@ class PathClasses:
         """Does the path weigh in importance's size and breadth: the program and its build (source,
         CI), not its tests and docs (a PR of 40 source lines and 300 test lines is a 40-line change),
         nor its dependency manifests (a version bump in seven go.mod files is no broad change)."""
-        return self.of(path) in ("source", "ci") and manifest_ecosystem(path) is None
+        found = self._weighs.get(path)
+        if found is None:  # asked for every file of months of PRs: once per path
+            found = self._weighs[path] = self.of(path) in ("source", "ci") and manifest_ecosystem(path) is None
+        return found
 
 
 # Program text, in any common language: what missing-tests counts (a stylesheet, a manifest,
