@@ -7,14 +7,37 @@ Without an endpoint nothing changes: the templates write every section.
 
 from __future__ import annotations
 
+import importlib
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from prhub.errors import ConfigError
-from prhub.llm.client import ChatClient, LlmError, display_url
-from prhub.llm.writer import Event, LlmConfig, LlmRun, apply_stored, write
 from prhub.report.phrases import SECTION_KEYS
+
+if TYPE_CHECKING:
+    from prhub.llm.client import ChatClient, LlmError, display_url
+    from prhub.llm.writer import Event, LlmConfig, LlmRun, apply_stored, write
+
+# imported on first use: a report without a model (most) does not load the writer and its client
+_LAZY = {
+    "ChatClient": "prhub.llm.client",
+    "LlmError": "prhub.llm.client",
+    "display_url": "prhub.llm.client",
+    "Event": "prhub.llm.writer",
+    "LlmConfig": "prhub.llm.writer",
+    "LlmRun": "prhub.llm.writer",
+    "apply_stored": "prhub.llm.writer",
+    "write": "prhub.llm.writer",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = [
     "ChatClient",
@@ -72,6 +95,8 @@ def resolve_config(
     for name, (value, low, high) in numbers.items():
         if not low <= value <= high:
             raise ConfigError(f"llm.{name} must be between {low:g} and {high:g}, got {value:g}")
+    from prhub.llm.writer import LlmConfig
+
     return LlmConfig(
         url=url,
         model=model,

@@ -17,10 +17,11 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
+if TYPE_CHECKING:  # imported when a client is made: a report without a model does not pay for it
+    import httpx
 
 from prhub.errors import PrhubError
 
@@ -112,6 +113,8 @@ class ChatClient:
         headers = {"Content-Type": "application/json", "User-Agent": "prhub"}
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
+        import httpx
+
         self._http = httpx.Client(
             headers=headers, timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)), transport=transport
         )
@@ -158,6 +161,8 @@ class ChatClient:
             raise LlmError(str(exc)) from None
 
     def _post(self, body: dict[str, Any]) -> str:
+        import httpx
+
         attempt = 0
         while True:
             started = time.monotonic()
