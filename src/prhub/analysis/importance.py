@@ -45,7 +45,12 @@ MIN_HISTORY = 30  # fewer PRs than this in the history window: the period's own 
 
 
 def weighted_lines(files: Iterable[PrFile]) -> float:
-    return sum(f.lines * (0.1 if f.path.endswith(_DATA_SUFFIXES) else 1.0) for f in files)
+    return weighted_path_lines((f.path, f.lines) for f in files)
+
+
+def weighted_path_lines(files: Iterable[tuple[str, int]]) -> float:
+    """``weighted_lines`` of (path, changed lines) pairs."""
+    return sum(lines * (0.1 if path.endswith(_DATA_SUFFIXES) else 1.0) for path, lines in files)
 
 
 class Reference:

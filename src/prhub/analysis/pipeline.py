@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Protocol
 
-from prhub.analysis import importance, mechanical, modules, review, risks, themes, vocab
+from prhub.analysis import importance, kept, mechanical, modules, review, risks, themes, vocab
 from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title, reverted_title
 from prhub.analysis.paths import INERT, PathClasses, manifest_ecosystem, matcher
 from prhub.config import Settings
 from prhub.period import Period
-from prhub.store import Repository, Store, queries, signals
+from prhub.store import Repository, Store, pr_analysis, queries, signals
 from prhub.store import github as github_store
 from prhub.store.github import ThreadView
 from prhub.store.queries import DirectCommit, PrFile, StoredPr
@@ -129,6 +129,11 @@ class Analyzer:
         self._facts: dict[int, PrFacts] = {}
         # per PR: the risk tags and new surface raw_score reuses (the PR they were computed for first)
         self._static: dict[int, tuple[StoredPr, tuple[str, ...], tuple[str, ...]]] = {}
+        # what earlier processes derived (store/pr_analysis.py), and what this one derived anew
+        self._kept: dict[int, pr_analysis.Kept] = {}
+        self._kept_prefix = kept.settings_digest(settings, self.classes.attributes)
+        self._new_words: dict[int, str] = {}  # number -> the title its words were derived from
+        self._new_facts: set[int] = set()
 
     def is_bot(self, name: str, email: str = "") -> bool:
         return bool(self.bots.match(name.lower()) or (email and self.bots.match(email.lower().split("@")[0])))
@@ -150,6 +155,8 @@ class Analyzer:
         self.risk_rules = risks.RiskRules(self.settings, self.classes)
         self._facts.clear()
         self._static.clear()
+        self._kept_prefix = kept.settings_digest(self.settings, self.classes.attributes)
+        self._new_facts.clear()
 
     def path_class(self, path: str) -> str:
         """tests, docs, ci, generated, vendored, lock or source (cached inside the classes)."""
@@ -171,6 +178,14 @@ class Analyzer:
         cached = self._facts.get(pr.number)
         if cached is not None and cached.pr is pr:
             return cached
+        facts = self._recalled(pr)
+        if facts is None:
+            facts = self._derive(pr)
+            self._new_facts.add(pr.number)
+        self._facts[pr.number] = facts
+        return facts
+
+    def _derive(self, pr: StoredPr) -> PrFacts:
         parts = parse_title(pr.title)
         paths = [f.path for f in pr.files]
         labels, kind = self.labels_and_kind(pr, parts, paths)
@@ -199,8 +214,72 @@ class Analyzer:
             counted=counted,
             mechanical=why,
         )
-        self._facts[pr.number] = facts
         return facts
+
+    # -- kept between processes (analysis/kept.py) ----------------------------------------------
+    def recall(self, rows: Mapping[int, pr_analysis.Kept]) -> None:
+        """What earlier processes derived from these PRs: used where its key still matches."""
+        self._kept.update(rows)
+
+    def _recalled(self, pr: StoredPr) -> PrFacts | None:
+        found = self._kept.get(pr.number)
+        if found is None or found.facts is None or found.facts_key != kept.facts_key(self._kept_prefix, pr):
+            return None
+        try:
+            d = kept.decode_facts(found.facts)
+            source = [f.path for f in pr.files if self.path_class(f.path) == "source"]
+            facts = PrFacts(
+                pr=pr,
+                parts=TitleParts(tuple(d["parts"][0]), d["parts"][1], d["parts"][2], d["parts"][3]),
+                labels=[Label(name, origin) for name, origin in d["labels"]],
+                kind=d["kind"],
+                theme_candidates=tuple(d["candidates"]),
+                theme_direct=frozenset(d["direct"]),
+                assistants=list(d["assistants"]),
+                is_bot=d["bot"],
+                source_paths=source,
+                deps=d["deps"],
+                topics=tuple((k, form) for k, form in d["topics"]),
+                title_words=self.words_of(pr.number, pr.title),
+                weighted_paths=tuple(self.weighted_paths(pr)),
+                counted=[f for f in pr.files if self.classes.counts(f.path)],
+                mechanical=d["mechanical"],
+            )
+            self._static[pr.number] = (pr, tuple(d["risks"]), tuple(d["surface"]))
+        except (ValueError, KeyError, TypeError, IndexError):  # a damaged row is derived again
+            return None
+        return facts
+
+    def unsaved(self) -> tuple[list[tuple[int, str, str]], list[tuple[int, str, str]]]:
+        """The title words and facts derived anew since the last call, as rows to keep."""
+        words = [
+            (n, kept.words_key(title), kept.encode_words(self.words_of(n, title)))
+            for n, title in self._new_words.items()
+        ]
+        facts = []
+        for number in sorted(self._new_facts):
+            f = self._facts.get(number)
+            if f is None:
+                continue
+            _, tags, surface = self._static_of(f)
+            fields = {
+                "parts": [list(f.parts.tags), f.parts.conventional, f.parts.scope, f.parts.rest],
+                "labels": [[label.name, label.source] for label in f.labels],
+                "kind": f.kind,
+                "candidates": list(f.theme_candidates),
+                "direct": sorted(f.theme_direct),
+                "assistants": f.assistants,
+                "bot": f.is_bot,
+                "deps": f.deps,
+                "topics": [list(t) for t in f.topics],
+                "mechanical": f.mechanical,
+                "risks": list(tags),
+                "surface": list(surface),
+            }
+            facts.append((number, kept.facts_key(self._kept_prefix, f.pr), kept.encode_facts(fields)))
+        self._new_words.clear()
+        self._new_facts.clear()
+        return words, facts
 
     def is_kind_tag(self, tag: str) -> bool:
         """Does a title tag or scope name a kind of change ([Bugfix], docs) or a label a rule already
@@ -217,11 +296,33 @@ class Analyzer:
         """The content words of a title, tags and prefix aside (cached: the history window reuses them)."""
         found = self._words.get((number, title))
         if found is None:
-            rest = parse_title(title).rest
-            prefix = vocab.PREFIX.match(rest)
-            found = vocab.title_words(rest[prefix.end("areas") + 1 :] if prefix else rest)
+            known = self._kept.get(number)
+            if known is not None and known.words is not None and known.words_key == kept.words_key(title):
+                try:
+                    found = kept.decode_words(known.words)
+                except (ValueError, TypeError):  # a damaged row is derived again
+                    found = None
+            if found is None:
+                rest = parse_title(title).rest
+                prefix = vocab.PREFIX.match(rest)
+                found = vocab.title_words(rest[prefix.end("areas") + 1 :] if prefix else rest)
+                self._new_words[number] = title
             self._words[(number, title)] = found
         return found
+
+    def word_keys(self, number: int, title: str) -> Iterable[str]:
+        """``words_of(...).keys()``; of a kept title, read without its forms (the history window
+        of the hot words reads months of titles for their keys alone)."""
+        found = self._words.get((number, title))
+        if found is not None:
+            return found.keys()
+        known = self._kept.get(number)
+        if known is not None and known.words is not None and known.words_key == kept.words_key(title):
+            try:
+                return kept.decode_word_keys(known.words)
+            except (ValueError, TypeError):
+                pass
+        return self.words_of(number, title).keys()
 
     def weighted_paths(self, pr: StoredPr) -> list[tuple[str, float]]:
         """The files that say where a PR is: source files count fully, tests, docs and CI a third
@@ -310,10 +411,11 @@ class Analyzer:
         """The size and breadth of the history window's PRs, for the percentiles of importance."""
         sizes: list[float] = []
         breadths: list[int] = []
+        weighs, module_of = self.classes.weighs, module_map.module_of  # months of PRs: kept lean
         for _, files in history:
-            weighing = [(p, n) for p, n in files if self.classes.weighs(p)]
-            sizes.append(importance.weighted_lines(PrFile(p, "M", n, 0) for p, n in weighing))
-            breadths.append(len(module_map.modules_of([p for p, _ in weighing])))
+            weighing = [(p, n) for p, n in files if weighs(p)]
+            sizes.append(importance.weighted_path_lines(weighing))
+            breadths.append(len({module_of(p) for p, _ in weighing}))
         return importance.Reference(sizes, breadths)
 
     def _core_of(self, paths: Sequence[str], core: frozenset[str]) -> frozenset[str]:
@@ -360,6 +462,11 @@ class Analyzer:
         """``assess(...).score.raw`` (with no later revert known), cheaply: the risk tags and new
         surface of a PR do not change with the period (bar core-path, which weighs nothing), so
         they are kept once per PR; the calibration scores a few weeks of PRs for every period."""
+        _, tags, new_surface = self._static_of(facts)
+        core = self._core_of([f.path for f in facts.counted], core)
+        return self._score(facts, core, module_map, reference, tags, new_surface, None).raw
+
+    def _static_of(self, facts: PrFacts) -> tuple[StoredPr, tuple[str, ...], tuple[str, ...]]:
         static = self._static.get(facts.pr.number)
         if static is None or static[0] is not facts.pr:
             pr = facts.pr
@@ -369,9 +476,7 @@ class Analyzer:
             )  # fmt: skip
             static = (pr, tuple(r.tag for r in found), tuple(self._new_surface(facts)))
             self._static[facts.pr.number] = static
-        _, tags, new_surface = static
-        core = self._core_of([f.path for f in facts.counted], core)
-        return self._score(facts, core, module_map, reference, tags, new_surface, None).raw
+        return static
 
     def assess(
         self,
@@ -442,6 +547,14 @@ class PrSource(Protocol):
         """One PR's review threads (GitHub data), for the quick look."""
         ...
 
+    def kept(self, since: int, until: int) -> Mapping[int, pr_analysis.Kept]:
+        """What earlier processes derived from the PRs merged in [since, until) (analysis/kept.py)."""
+        ...
+
+    def keep(self, words: Sequence[tuple[int, str, str]], facts: Sequence[tuple[int, str, str]]) -> None:
+        """Keep what this process derived anew, for the next one."""
+        ...
+
 
 class MemorySource:
     """A repository's whole history in memory: many periods, one load."""
@@ -458,6 +571,7 @@ class MemorySource:
         self.direct_times = [c.committed_at for c in self.direct]
         self.first_name, self.first_email = queries.first_seen(store, repo.id)
         self.reverts = queries.all_reverts(store, repo.id)
+        self._kept: dict[int, pr_analysis.Kept] | None = None
 
     def prs(self, since: int, until: int) -> list[StoredPr]:
         return self.all[bisect.bisect_left(self.times, since) : bisect.bisect_left(self.times, until)]
@@ -499,6 +613,14 @@ class MemorySource:
 
     def titles(self, since: int, until: int) -> list[tuple[int, str]]:
         return [(pr.number, pr.title) for pr in self.prs(since, until)]
+
+    def kept(self, since: int, until: int) -> Mapping[int, pr_analysis.Kept]:
+        if self._kept is None:  # the whole history's, once: the analyzer asks for what it needs
+            self._kept = pr_analysis.load(self.store, self.repo.id, 0, queries.FAR_FUTURE)
+        return self._kept
+
+    def keep(self, words: Sequence[tuple[int, str, str]], facts: Sequence[tuple[int, str, str]]) -> None:
+        pr_analysis.save(self.store, self.repo.id, words, facts)
 
 
 class StoreSource:
@@ -556,6 +678,12 @@ class StoreSource:
     def titles(self, since: int, until: int) -> list[tuple[int, str]]:
         return queries.pr_titles(self.store, self.repo.id, since, until)
 
+    def kept(self, since: int, until: int) -> Mapping[int, pr_analysis.Kept]:
+        return pr_analysis.load(self.store, self.repo.id, since, until)
+
+    def keep(self, words: Sequence[tuple[int, str, str]], facts: Sequence[tuple[int, str, str]]) -> None:
+        pr_analysis.save(self.store, self.repo.id, words, facts)
+
 
 def _with_facts(store: Store, repo_id: int, prs: list[StoredPr], since: int, until: int) -> list[StoredPr]:
     facts = signals.pr_diff_facts(store, repo_id, since, until)
@@ -586,11 +714,13 @@ def calibrate(
     core: frozenset[str],
     module_map: modules.ModuleMap,
     reference: importance.Reference,
+    recalled: int = 0,
 ) -> importance.Calibration:
     """The importance calibration, fitted on the raw scores of the PRs before the period (scored
     with this period's core files and reference): those of the trend periods, or, when they are
     fewer than ``MIN_CALIBRATION``, of the core history window, then of a year; and the period's
-    own (a week far from the ones before it moves the line a little, not all the way)."""
+    own (a week far from the ones before it moves the line a little, not all the way).
+    ``recalled``: from when on the analyzer has recalled what earlier processes kept."""
     fit_on = [pr for prs in previous for pr in prs]
     start = int(period.start.timestamp())
     for days in (analyzer.settings["core"]["history_days"], 365):
@@ -600,6 +730,8 @@ def calibrate(
         earliest = min((pr.merged_at for pr in fit_on), default=start)
         if since < earliest:
             fit_on = [*source.prs(since, earliest), *fit_on]
+            if since < recalled:
+                analyzer.recall(source.kept(since, min(earliest, recalled)))
     raw = [analyzer.raw_score(analyzer.facts(pr), core, module_map, reference) for pr in fit_on]
     raw += [r.score.raw for r in results]
     return importance.Calibration.fit(raw, analyzer.settings["importance"])
@@ -617,6 +749,13 @@ def analyse_period(
     settings = analyzer.settings
     start, end = _bounds(period)
     analyzer.use_attributes(source.attributes())
+    # what earlier processes derived from the PRs this report reads: the trend periods' and the
+    # period's facts, the hot words' history of titles
+    recalled = min(
+        span_needed(period, settings)[0],
+        int((period.start - timedelta(days=settings["themes"]["word_history_days"])).timestamp()),
+    )
+    analyzer.recall(source.kept(recalled, end))
     current = [analyzer.facts(pr) for pr in source.prs(start, end)]
     core_since = int((period.start - timedelta(days=settings["core"]["history_days"])).timestamp())
     history = source.history(core_since, start) if source.merged_count(core_since, start) else []
@@ -634,7 +773,7 @@ def analyse_period(
     # the trend periods, most recent first; periods before the repository's first PR
     # would read as "nothing happened": they are left out of the trends
     previous = [source.prs(*_bounds(period.previous(n))) for n in range(1, settings["themes"]["trend_periods"] + 1)]
-    calibration = calibrate(analyzer, source, period, previous, results, core, module_map, reference)
+    calibration = calibrate(analyzer, source, period, previous, results, core, module_map, reference, recalled)
     for r in results:
         r.score = calibration.apply(r.score, settings.key_threshold)
     results.sort(key=lambda r: (-r.score.value, -r.facts.pr.merged_at, r.number))
@@ -709,6 +848,8 @@ def analyse_period(
         history_counts.append((p, source.merged_count(*_bounds(p))))
 
     last = previous[0] if previous else []
+    labels = analyzer.label_counts(last)
+    source.keep(*analyzer.unsaved())
     return PeriodAnalysis(
         period=period,
         results=results,
@@ -717,7 +858,7 @@ def analyse_period(
         direct_commits=source.direct_commits(start, end),
         first_time=first_time,
         previous_count=len(last),
-        previous_labels=analyzer.label_counts(last),
+        previous_labels=labels,
         history=history_counts,
         theme_names={t.key: t.name for t in [*found, *([other] if other else [])]},
         other=other,
@@ -738,7 +879,7 @@ def period_vocabulary(
     history: Counter[str] = Counter()
     titles = source.titles(since, start)
     for number, title in titles:
-        history.update(analyzer.words_of(number, title).keys())
+        history.update(analyzer.word_keys(number, title))
     hot = vocab.hot_words(
         [f.title_words for f in current if not f.deps],
         history,

@@ -354,6 +354,24 @@ MIGRATIONS: list[tuple[str, str]] = [
         ALTER TABLE sync_cursors ADD COLUMN diff_seq INTEGER;  -- commits up to this seq had their diffs read
         """,
     ),
+    (
+        # what the analysis derives from one PR alone (its title words; its labels, kind, theme
+        # candidates, risk tags...), kept between processes: a report reads the weeks before its
+        # period, and reads them here instead of deriving them again. A part is used only while its
+        # key matches the one computed now (analysis/kept.py), so nothing needs clearing.
+        "0011_pr_analysis",
+        """
+        CREATE TABLE pr_analysis (
+            repo_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            words_key TEXT,                     -- digest of prhub's analysis code and the title
+            words TEXT,                         -- JSON: the title's content words
+            facts_key TEXT,                     -- digest of the code, the settings, .gitattributes and the PR
+            facts TEXT,                         -- JSON: the PR's facts
+            PRIMARY KEY (repo_id, number)
+        );
+        """,
+    ),
 ]
 
 
