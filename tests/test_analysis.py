@@ -95,6 +95,12 @@ def test_kind_precedence() -> None:
     ci_files = [f(".azure-pipelines.yml", 120, 10), f("tox.ini", 8, 3), f("README.rst", 2, 1)]
     assert analyzer.facts(pr(1, "add test output and a run against Python RC", ci_files)).kind == "ci"
     assert analyzer.facts(pr(1, "Add an example", [f("docs/a.rst", 90), f("tests/test_a.py", 5)])).kind == "docs"
+    # an upgrade of one named thing that changes a dependency manifest is a dependency update, also
+    # when it only changes CI files (a GitHub Action's new version); so is every "deps" kind's PR line
+    upgrade = analyzer.facts(pr(1, "Upgrade `content-type`", [f("package.json", 1, 1), f("lib/send.js")]))
+    assert upgrade.kind == "deps" and upgrade.deps
+    assert kind("Upgrade `content-type`", ["lib/send.js"]) == "change"
+    assert kind("build(deps): bump github/codeql-action from 4.35.2 to 4.36.0", [".github/workflows/a.yml"]) == "deps"
 
 
 def test_ai_assistants_and_bots() -> None:

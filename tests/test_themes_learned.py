@@ -284,6 +284,27 @@ def test_packages_sharing_a_name_are_a_family() -> None:
     assert ruff.families == {}
 
 
+def test_a_jvm_source_layout_names_no_area() -> None:
+    """``src/main/java`` and the reverse-domain prefix (``com/google``) are layout: gson's areas are
+    its modules and its package's parts, never "main", "java" or "com"."""
+    root = "gson/src/main/java/com/google/gson"
+    weights = {f"{root}/{name}": 4 for name in ("Gson.java", "JsonPrimitive.java", "stream/JsonReader.java")}
+    weights |= {f"{root}/internal/bind/{n}.java": 3 for n in ("TypeAdapters", "JsonTreeReader")}
+    weights |= {"proto/src/main/java/com/google/gson/protobuf/Struct.java": 2, "gson/pom.xml": 1, "proto/pom.xml": 1}
+    weights |= {"gson/src/test/java/com/google/gson/GsonTest.java": 6}
+    areas = vocab.AreaMap(weights, project="gson")
+
+    def names(path: str) -> list[str]:
+        return [areas.name(a) for a in areas.areas(path)]
+
+    assert names(f"{root}/stream/JsonReader.java") == ["stream"]
+    assert names(f"{root}/internal/bind/TypeAdapters.java")[-1] == "bind"
+    assert names("proto/src/main/java/com/google/gson/protobuf/Struct.java")[-1] == "proto"
+    for path in weights:
+        assert not {"main", "java", "com", "google"} & {p for n in names(path) for p in n.split("/")}, path
+    assert names("gson/src/test/java/com/google/gson/GsonTest.java") == []  # a test source set is tests
+
+
 def test_documentation_sections_and_pages_are_areas() -> None:
     """A docs file named like no module is about its part of the docs: its section directory, or the
     page itself at the top of the docs; the docs' index, build files and release notes are no area."""

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from prhub.analysis.paths import matcher
+from prhub.analysis.paths import manifest_ecosystem, matcher
 
 _TAG_RUN = re.compile(r"^\s*((?:\[[^\[\]]{1,60}\][\s:]*)+)")
 _TAG = re.compile(r"\[([^\[\]]{1,60})\]")
@@ -94,6 +94,9 @@ _DEPS = re.compile(
     r"|\bdependenc(y|ies)\b|\bdeps\b|\bdigest\b|\block ?files?\b|\bpre-commit hooks?\b)"
 )
 _DEPS_SCOPE = re.compile(r"(?i)^deps(-dev)?$")
+# "Upgrade `content-type`", "Bump Error Prone": an upgrade of one named thing, a dependency when
+# the PR changes a dependency manifest
+_UPGRADE_ONE = re.compile(r"(?i)^\s*(update|bump|upgrade)\s+(`[^`]+`|[\w@/.:-]+(\s[A-Z][\w-]*)?)(\s+to\s+\S+)?\s*$")
 
 # When several labels give a kind, the first in this order wins: a [Bugfix][Kernel] PR is a fix.
 KIND_PRECEDENCE = ("revert", "fix", "perf", "kernel", "feature", "model", "refactor", "ci", "tests", "docs", "minor")
@@ -256,12 +259,15 @@ class Labeller:
             verb = _verb_kind(parts.rest[area.end() :])
         if verb in ("fix", "revert"):  # "[Kernel] Fix ..." is a fix in a kernel
             kinds.add(verb)
+        deps = bool(parts.scope and _DEPS_SCOPE.match(parts.scope.strip())) or bool(_DEPS.match(parts.rest))
+        deps = deps or bool(_UPGRADE_ONE.match(parts.rest) and any(manifest_ecosystem(p) for p in paths))
         # a PR whose every file is docs/tests/CI is that kind whatever its tag says, bar a revert
-        if shape and "revert" not in kinds:
+        # and a dependency update of CI files (a GitHub Action's new version)
+        if shape and "revert" not in kinds and not (deps and shape == "ci"):
             return _INERT_SHAPE_KINDS.get(shape, shape)
         if "revert" in kinds:
             return "revert"
-        if (parts.scope and _DEPS_SCOPE.match(parts.scope.strip())) or _DEPS.match(parts.rest):
+        if deps:
             return "deps"
         for kind in KIND_PRECEDENCE:
             if kind in kinds:

@@ -207,7 +207,7 @@ class Analyzer:
             assistants=self.assistant_names(pr),
             is_bot=is_bot,
             source_paths=source,
-            deps=vocab.is_dependency_update(pr.title, pr.author if is_bot else ""),
+            deps=kind == "deps" or vocab.is_dependency_update(pr.title, pr.author if is_bot else ""),
             topics=tuple(vocab.title_topics(pr.title, parts, self.is_kind_tag)),
             title_words=self.words_of(pr.number, pr.title),
             weighted_paths=tuple(self.weighted_paths(pr)),

@@ -359,7 +359,9 @@ class AreaMap:
     @staticmethod
     @functools.lru_cache(maxsize=65536)
     def _base_name(area: str) -> str:
-        parts = [p for p in area.split("/") if p not in CONTAINERS] or area.split("/")[-1:]
+        pieces = area.split("/")
+        layout = _layout_segments(tuple(pieces))
+        parts = [p for i, p in enumerate(pieces) if p not in CONTAINERS and i not in layout] or pieces[-1:]
         last = parts[-1]
         if "." in last[1:]:
             parts[-1] = last.rsplit(".", 1)[0]
@@ -496,6 +498,25 @@ def _docs_section(path: str) -> str | None:
     return path
 
 
+_SOURCE_SETS = frozenset("main commonMain jvmMain jsMain androidMain".split())  # noqa: SIM905  (test source sets are tests)
+_LANGUAGE_ROOTS = frozenset("java kotlin scala groovy resources".split())  # noqa: SIM905
+_DOMAINS = frozenset("com org net io dev edu gov me app co uk de fr nl ch jp cn ru info".split())  # noqa: SIM905
+
+
+@functools.lru_cache(maxsize=65536)
+def _layout_segments(parts: tuple[str, ...]) -> frozenset[int]:
+    """The positions of a JVM source layout's directories, which name no part of the project: the
+    source set and language root (``src/main/java``) and the reverse-domain package prefix after it
+    (``com/google``: the project's own package, ``gson``, follows)."""
+    for i in range(1, len(parts) - 1):
+        if parts[i] in _LANGUAGE_ROOTS and parts[i - 1] in _SOURCE_SETS:
+            found = {i - 1, i}
+            if i + 2 < len(parts) - 1 and parts[i + 1] in _DOMAINS:
+                found |= {i + 1, i + 2}
+            return frozenset(found)
+    return frozenset()
+
+
 @functools.lru_cache(maxsize=262144)
 def _chain(path: str, container_roots: frozenset[str]) -> tuple[str, ...]:
     """Every directory (then the module file) that could be an area of ``path``, outermost first,
@@ -504,9 +525,14 @@ def _chain(path: str, container_roots: frozenset[str]) -> tuple[str, ...]:
     chain: list[str] = []
     if len(parts) < 2 or parts[0] in _NOT_A_PACKAGE or parts[0].startswith("."):
         return ()  # root files, tests, docs, CI: kinds of change, not areas
-    for depth in range(1, min(len(parts), 6) + 1):
+    layout = _layout_segments(tuple(parts))
+    for depth in range(1, len(parts) + 1):
+        if depth - len([i for i in layout if i < depth]) > 6:
+            break
         prefix = "/".join(parts[:depth])
         segment = parts[depth - 1]
+        if depth - 1 in layout:
+            continue
         if depth < len(parts) and segment in CONTAINERS and prefix not in container_roots:
             continue
         if depth > 1 and segment in _NOT_A_PACKAGE:
