@@ -358,6 +358,8 @@ def test_platform_words(title: str, tagged: bool) -> None:
         ("More clippy::{perf, complexity, style} fixes", "formatter"),
         ('Revert "prepare 3.12.0-rc.0"', "release"),  # undoing release housekeeping
         ('Revert "Merge release-3.1 into main"', "release-merge"),
+        ("Merge release 3.11", "release-merge"),
+        ("Merge release-2.55 branch", "release-merge"),
         ("Fix the clippy lint for needless borrows", None),  # a linter's own rule
         ('Revert "Add the scheduler"', None),
     ],

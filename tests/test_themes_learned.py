@@ -284,6 +284,37 @@ def test_packages_sharing_a_name_are_a_family() -> None:
     assert ruff.families == {}
 
 
+def test_release_housekeeping_is_no_area_s_work(tmp_path: Path) -> None:
+    """A release bumps every package's version: it joins no area's theme (prometheus's "web" was three
+    release PRs and one UI feature), and a mechanical PR is a theme's representative only last."""
+    repo = ScriptedRepo(tmp_path / "rel")
+    repo.lines("web/ui/package.json", 3)
+    repo.lines("go.mod", 3)
+    repo.commit("Initial import", author=ALICE, at=EPOCH - 10 * WEEK)
+    s = Script(repo)
+    for w in range(8, 0, -1):
+        s.pr(f"ui: polish page {w}", "web/ui/src/page.tsx", EPOCH - w * WEEK)
+        s.pr(f"tsdb: compact block {w}", "tsdb/compact.go", EPOCH - w * WEEK + 600, BOB)
+    for i in range(3):
+        s.pr(f"ui: add the delete series page, part {i}", f"web/ui/src/delete{i}.tsx", EPOCH + i * 600)
+    for i, title in enumerate(("Release 3.11.0-rc.0", "Merge release 3.11")):
+        s.pr_over(title, ["VERSION", "CHANGELOG.md", "web/ui/package.json"], EPOCH + 5000 + i * 600)
+    ctx = report(repo, tmp_path / "prhub.db", "2026-W15")
+    by_number = {p["number"]: p for p in ctx["prs"]}
+    releases = [n for n, p in by_number.items() if p["title"].lower().startswith(("release", "merge release"))]
+    assert len(releases) == 2 and all(by_number[n]["theme_key"] == "other" for n in releases)
+    assert all(by_number[n]["mechanical"] in ("release", "release-merge") for n in releases)
+    ui = next(t for t in ctx["themes"] if t["count"] == 3)
+    assert not set(ui["prs"]) & set(releases)
+
+    from prhub.analysis import themes
+
+    items = [themes.ThemeInput(n, f"PR {n}", "a", 6.0 - n / 10, ("w-web",), mechanical=n < 3) for n in range(1, 6)]
+    settings = default_settings()
+    found, _ = themes.group(items, [], [], settings["themes"], learned={"w-web": themes.Learned("web", "web", True, 1.0, "area")})
+    assert found[0].representative_prs == [3, 4, 5]  # the two releases scored higher, and come last
+
+
 def test_a_jvm_source_layout_names_no_area() -> None:
     """``src/main/java`` and the reverse-domain prefix (``com/google``) are layout: gson's areas are
     its modules and its package's parts, never "main", "java" or "com"."""

@@ -235,6 +235,24 @@ def test_squashes_behind_a_foxtrot_merge_are_listed(repo: ScriptedRepo, tmp_path
     assert facts(found[2306])[:2] == ("DRY up the tests", "Dave Lister")
 
 
+def test_a_fork_s_own_squash_on_a_pr_branch_is_no_pr(repo: ScriptedRepo, tmp_path: Path) -> None:
+    # the contributor merged a PR of their own fork (its #4) into their branch with GitHub's squash
+    # button, then the branch landed as #18200: the fork's #4 is not this repository's
+    for number in (18150, 18151):
+        repo.lines(f"src/m{number}.go", 2)
+        repo.commit(f"Earlier work (#{number})", author=BOB, committer=FORGE, at=EPOCH + number)
+    branch(repo, "bragi/azure", [("Use managed identity", CAROL)])
+    repo.checkout("bragi/azure")
+    repo.lines("util/cert.go", 3)
+    repo.commit("Replace util/certutil with ParseCertificates (#4)", author=DAVE, committer=FORGE)
+    tip = repo.head()
+    repo.checkout("main")
+    bring(repo, tip)
+    repo.merge("Merge pull request #18200 from bragi/azure\n\nazure: managed identity\n", tip, author=MAINTAINER)
+    found = prs(synced(repo, tmp_path))
+    assert sorted(found) == [18150, 18151, 18200]
+
+
 def test_unrelated_history_merged_in_brings_no_prs(repo: ScriptedRepo, tmp_path: Path) -> None:
     # a subtree sync: another project's history (its own root, its own PR numbers) merged in
     repo.git("checkout", "-q", "--orphan", "upstream")

@@ -347,9 +347,14 @@ class _BatchWriter:
                 if side.prs:  # kept so that a rewritten branch forgets those PRs with the merge
                     chain_rows.extend((self.repo_id, self.branch, seq_of[commit.sha], sha) for sha in side.chain)
                 name = merged_branch(commit.message)
-                for found in side.prs:
-                    nested[found.commit.sha] = (found, name)
                 own = pr_refs(commit.message, commit.sha)
+                # a PR branch's squash of a far lower number is its fork's own PR ("Replace util/certutil
+                # (#4)" on a branch merged into prometheus as #18000), not this repository's
+                lowest = min((r.number for r in own if r.number > 0), default=0) / 2 - 100
+                for found in side.prs:
+                    found.refs = [r for r in found.refs if r.number <= 0 or r.number >= lowest]
+                    if found.refs:
+                        nested[found.commit.sha] = (found, name)
                 if side.prs and not own:
                     merge_backs.append(commit.sha)
                 elif side.prs and is_rollup(commit.message):

@@ -49,6 +49,7 @@ _RELEASE_MERGE = re.compile(
     r"(?i)^\s*(merge|back-?port|forward-?port|sync)\b[^\n]*?\b("
     r"v?\d+\.\d+(\.\d+)*(-\w+)?\s+(into|to|back into|back to|in)\s+(main|master|develop|trunk)"
     r"|(release|stable|maint(enance)?)[-/ _]?[\w.]*\s+(branch\s+)?(back\s+)?(into|to|in)\s+(main|master|develop|trunk)"
+    r"|(release|stable|maint(enance)?)[-/ _]?v?\d+(\.\d+)+(\s+branch)?\s*$"  # "Merge release 3.11"
     r"|branch\s+'?(origin/)?(release|stable|maint(enance)?|v?\d+\.\d+)[-/\w.]*'?(\s+into\s+'?(main|master)'?)?\s*$"
     r"|remote-tracking branch\s+'?\w+/(release|stable|maint(enance)?|v?\d+\.\d+)[-/\w.]*'?"
     r"|(tag\s+)?'?v\d+\.\d+(\.\d+)*'?\s*$"

@@ -817,6 +817,7 @@ def analyse_period(
             candidates[r.number],
             r.facts.is_bot,
             r.facts.theme_direct,
+            r.facts.mechanical is not None,
         )
         for r in results
     ]
@@ -934,4 +935,7 @@ def period_vocabulary(
 
 
 def theme_candidates(analyzer: Analyzer, facts: PrFacts, words: themes.Vocabulary) -> tuple[str, ...]:
+    if facts.mechanical in ("release", "release-merge"):
+        # release housekeeping bumps every package's version: it is no work on any of their areas
+        return tuple(k for k in facts.theme_candidates if k not in words.topic_rules)
     return words.candidates(facts.deps, facts.theme_candidates, facts.topics, facts.title_words, facts.weighted_paths)

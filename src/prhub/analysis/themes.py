@@ -52,6 +52,7 @@ class ThemeInput:
     candidates: tuple[str, ...]  # theme keys, the most specific first
     is_bot: bool = False
     direct: frozenset[str] = frozenset()  # the candidates matched on a label, the kind or a title word
+    mechanical: bool = False  # a release, a lint pass...: never a theme's representative while others are there
 
 
 @dataclass(slots=True)
@@ -407,7 +408,7 @@ def _theme(
     match the rule on their own words first when ``own_words_first`` (a PR that is only in the
     theme because it touches the theme's files, such as a sweeping refactor, comes after)."""
     members = sorted(members, key=lambda i: (-i.importance, i.number))
-    ranked = sorted(members, key=lambda i: key not in i.direct) if own_words_first else members
+    ranked = sorted(members, key=lambda i: (i.mechanical, own_words_first and key not in i.direct))
     authors = Counter(i.author for i in members if not i.is_bot)
     return Theme(
         key=key,
