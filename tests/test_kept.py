@@ -4,6 +4,7 @@ after the settings change or a kept row is damaged."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import sqlite3
@@ -13,6 +14,11 @@ import pytest
 from tests.gitrepo import ALICE, BOB, EPOCH, FORGE, ScriptedRepo
 
 from conftest import run_prhub
+from prhub.analysis.pipeline import Analyzer, PrFacts
+from prhub.config import of_repository
+from prhub.store import queries
+from prhub.store.pr_analysis import Kept
+from prhub.store.sqlite import Store
 
 WEEK = 7 * 86400
 TITLES = [
@@ -100,3 +106,32 @@ def test_a_damaged_kept_row_is_derived_again(synced: tuple[Path, Path], tmp_path
         conn.execute("UPDATE pr_analysis SET words = '[1', facts = '{\"kind\": 3}' WHERE number % 2 = 0")
         conn.execute("UPDATE pr_analysis SET words = 'w-x', facts = '[]' WHERE number % 3 = 0")
     assert report(db, str(repo)) == expected
+
+
+def test_kept_facts_are_the_derived_facts(synced: tuple[Path, Path]) -> None:
+    """Every field of a PR's facts (and the risk tags and new surface of its score) comes back as
+    derived: a field added to PrFacts and not kept fails here, not silently in a report."""
+    _, db = synced
+    with Store(db) as store:
+        repo = store.repositories()[0]
+        prs = queries.load_prs(store, repo.id)
+        settings = of_repository(store, repo.slug)
+    derive = Analyzer(settings)
+    derived = [derive.facts(pr) for pr in prs]
+    words, facts = derive.unsaved()
+    rows = {n: Kept(None, None, None, None) for n, _, _ in facts}
+    rows.update({n: Kept(k, w, None, None) for n, k, w in words})
+    rows.update({n: Kept(rows[n].words_key, rows[n].words, k, f) for n, k, f in facts})
+    recall = Analyzer(settings)
+    recall.recall(rows)
+    assert [recall.facts(pr) for pr in prs] == derived
+    assert recall.unsaved() == ([], [])  # nothing derived again
+    assert all(recall._static_of(f)[1:] == derive._static_of(f)[1:] for f in derived)
+
+
+def test_every_field_of_the_facts_is_kept_or_rebuilt() -> None:
+    """A field added to PrFacts must be kept (Analyzer.unsaved and _recalled) or rebuilt from the PR."""
+    kept = {"parts", "labels", "kind", "theme_candidates", "theme_direct", "assistants", "is_bot", "deps",
+            "topics", "mechanical"}  # fmt: skip
+    rebuilt = {"pr", "source_paths", "title_words", "weighted_paths", "counted"}
+    assert {f.name for f in dataclasses.fields(PrFacts)} == kept | rebuilt

@@ -40,7 +40,8 @@ def _name_pattern(globs: Sequence[str]) -> re.Pattern[str]:
 
 @dataclass(slots=True)
 class PrFacts:
-    """What a PR says by itself, whatever the period."""
+    """What a PR says by itself, whatever the period. Kept in the store between processes: a new
+    field is kept (``Analyzer.unsaved`` and ``_recalled``) or rebuilt from the PR (tests/test_kept.py)."""
 
     pr: StoredPr
     parts: TitleParts
