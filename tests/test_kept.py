@@ -16,6 +16,8 @@ from tests.gitrepo import ALICE, BOB, EPOCH, FORGE, ScriptedRepo
 from conftest import run_prhub
 from prhub.analysis.pipeline import Analyzer, PrFacts
 from prhub.config import of_repository
+from prhub.period import week
+from prhub.report import build_context
 from prhub.store import queries
 from prhub.store.pr_analysis import Kept
 from prhub.store.sqlite import Store
@@ -135,3 +137,18 @@ def test_every_field_of_the_facts_is_kept_or_rebuilt() -> None:
             "topics", "mechanical"}  # fmt: skip
     rebuilt = {"pr", "source_paths", "title_words", "weighted_paths", "counted"}
     assert {f.name for f in dataclasses.fields(PrFacts)} == kept | rebuilt
+
+
+def test_an_older_store_read_only_reports_the_same(synced: tuple[Path, Path], tmp_path: Path) -> None:
+    """A store from before the kept analysis, opened read only (no sync can upgrade it), still reports."""
+    _, db = synced
+    db = shutil.copy(db, tmp_path / "prhub.db")
+    with Store(db) as store:
+        expected = build_context(store, store.repositories()[0].slug, week("2026-W15"))
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP TABLE pr_analysis")
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0011_pr_analysis'")
+    with Store(db, readonly=True) as store:
+        found = build_context(store, store.repositories()[0].slug, week("2026-W15"))
+    found["generated"].pop("at"), expected["generated"].pop("at")
+    assert found == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import json
 import os
 import sqlite3
@@ -613,7 +614,8 @@ def report(
             click.echo(f"{slug}: wrote {count} {every}ly reports to {output}", err=True)
             return
         period = choose_period(week_spec, month_spec, since, until, zone_name)
-        ctx = build_context(store, slug, period, language, settings)
+        with _collector_paused():
+            ctx = build_context(store, slug, period, language, settings)
         if prepare is not None:
             prepare(ctx)
         text = render(ctx, fmt)
@@ -664,15 +666,30 @@ def config_command(target: str, config_file: Path | None, fmt: str, db: str | No
     click.echo(to_json(settings, slug) if fmt == "json" else to_toml(settings, slug), nl=False)
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """One report makes a few hundred thousand objects that live until it is built: the cyclic
+    garbage collector would walk them over and over for nothing (~30 ms of a busy vllm week)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _llm_step(
     store: Store, settings: Any, url: str | None, model: str | None, no_cache: bool
 ) -> Callable[[dict[str, Any]], None] | None:
     """The LLM writer as a step on each built context, with its summary line on stderr; None without an endpoint."""
-    from prhub.llm import ChatClient, resolve_config, write
+    from prhub.llm import resolve_config
 
     llm_config = resolve_config(settings, url, model, use_cache=not no_cache)
     if llm_config is None:
         return None
+    from prhub.llm import ChatClient, write  # the writer and its client load only when a model writes
+
     client = ChatClient(llm_config.url, llm_config.model, llm_config.api_key, llm_config.timeout, llm_config.retries)
 
     def step(ctx: dict[str, Any]) -> None:

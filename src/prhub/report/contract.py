@@ -14,6 +14,7 @@ parameters, an LLM's additions); every other None is written as null.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from dataclasses import dataclass, field
@@ -355,17 +356,23 @@ def to_json(value: Any) -> Any:
     """A contract object as JSON-shaped data: keys in field order, ``OMIT`` fields left out while None."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: Json = {}
-        for f in dataclasses.fields(value):
-            item = getattr(value, f.name)
-            if item is None and f.metadata.get("omit_none"):
+        for name, omit_none in _fields(type(value)):
+            item = getattr(value, name)
+            if item is None and omit_none:
                 continue
-            out[f.name] = to_json(item)
+            out[name] = to_json(item)
         return out
     if isinstance(value, list | tuple):
         return [to_json(v) for v in value]
     if isinstance(value, dict):
         return {k: to_json(v) for k, v in value.items()}
     return value
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[tuple[str, bool], ...]:
+    """A contract class's fields: (name, left out while None), once per class (a report has thousands of objects)."""
+    return tuple((f.name, bool(f.metadata.get("omit_none"))) for f in dataclasses.fields(kind))
 
 
 def problems(data: Any, kind: Any = ReportContext, where: str = "context") -> list[str]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from prhub.store.base import Store
 
 
-@dataclass(frozen=True, slots=True)
-class Kept:
+class Kept(NamedTuple):  # a tuple: a report reads thousands
     words_key: str | None
     words: str | None
     facts_key: str | None
@@ -24,13 +23,18 @@ class Kept:
 
 
 def load(store: Store, repo_id: int, since: int, until: int) -> dict[int, Kept]:
-    """The kept rows of the PRs merged in [since, until)."""
-    rows = store.execute(
-        """SELECT a.number, a.words_key, a.words, a.facts_key, a.facts
-           FROM pull_requests p JOIN pr_analysis a ON a.repo_id = p.repo_id AND a.number = p.number
-           WHERE p.repo_id = ? AND p.merged_at >= ? AND p.merged_at < ?""",
-        (repo_id, since, until),
-    )
+    """The kept rows of the PRs merged in [since, until) (none from an older store opened read only)."""
+    try:
+        rows = store.execute(
+            """SELECT a.number, a.words_key, a.words, a.facts_key, a.facts
+               FROM pull_requests p JOIN pr_analysis a ON a.repo_id = p.repo_id AND a.number = p.number
+               WHERE p.repo_id = ? AND p.merged_at >= ? AND p.merged_at < ?""",
+            (repo_id, since, until),
+        ).fetchall()
+    except store.errors:
+        if not getattr(store, "readonly", False):
+            raise
+        return {}
     return {int(n): Kept(wk, w, fk, f) for n, wk, w, fk, f in rows}
 
 

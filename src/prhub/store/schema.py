@@ -375,6 +375,10 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+# Migrations a store opened read only may lack: what they add is only kept to go faster (a report
+# from such a store derives it again), so an older store still reports without a sync to upgrade it.
+OPTIONAL_FOR_READING = frozenset({"0011_pr_analysis"})
+
 _COMMENT = re.compile(r"--[^\n]*")
 _POSTGRES_TYPES = [
     (re.compile(r"\bINTEGER PRIMARY KEY AUTOINCREMENT\b|\bINTEGER PRIMARY KEY\b"),

@@ -20,7 +20,7 @@ from platformdirs import user_data_dir
 from prhub.errors import StoreError
 from prhub.store.base import Cursor, Repository, Rows
 from prhub.store.base import Store as BaseStore
-from prhub.store.schema import MIGRATIONS, for_sqlite
+from prhub.store.schema import MIGRATIONS, OPTIONAL_FOR_READING, for_sqlite
 
 try:  # POSIX: flock; Windows has msvcrt.locking instead (see ``lock_file``)
     import fcntl
@@ -180,7 +180,7 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
                     raise
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open database {path}: {_reason(exc)}") from None
-    if any(name not in done for name, _ in MIGRATIONS):
+    if any(name not in done and name not in OPTIONAL_FOR_READING for name, _ in MIGRATIONS):
         db.close()
         raise StoreError(f"database {path} was written by an older prhub: run `prhub sync` on it once to upgrade it")
     return db
