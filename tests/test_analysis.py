@@ -37,6 +37,8 @@ def test_title_tags_and_conventional_type() -> None:
     conv = parse_title("fix(gdn): Align prefill warmup")
     assert conv.conventional == "fix" and conv.scope == "gdn" and conv.rest == "Align prefill warmup"
     assert parse_title("Plain title").tags == ()
+    spaced = parse_title("fix (deps): update deps")  # a space before the scope, as people type it
+    assert (spaced.conventional, spaced.scope, spaced.rest.strip()) == ("fix", "deps", "update deps")
 
 
 def test_labels_carry_their_source() -> None:
