@@ -311,7 +311,8 @@ def test_release_housekeeping_is_no_area_s_work(tmp_path: Path) -> None:
 
     items = [themes.ThemeInput(n, f"PR {n}", "a", 6.0 - n / 10, ("w-web",), mechanical=n < 3) for n in range(1, 6)]
     settings = default_settings()
-    found, _ = themes.group(items, [], [], settings["themes"], learned={"w-web": themes.Learned("web", "web", True, 1.0, "area")})
+    learned = {"w-web": themes.Learned("web", "web", True, 1.0, "area")}
+    found, _ = themes.group(items, [], [], settings["themes"], learned=learned)
     assert found[0].representative_prs == [3, 4, 5]  # the two releases scored higher, and come last
 
 

@@ -17,7 +17,8 @@ from prhub.analysis.paths import manifest_ecosystem, matcher
 
 _TAG_RUN = re.compile(r"^\s*((?:\[[^\[\]]{1,60}\][\s:]*)+)")
 _TAG = re.compile(r"\[([^\[\]]{1,60})\]")
-_CONVENTIONAL = re.compile(r"^\s*(?P<type>[a-zA-Z]+)(?: ?\((?P<scope>[^)#][^)]{0,39})\))?(?P<bang>!)?:\s+\S")  # "fix (deps):" too
+# "fix(ssr): ...", "feat!: ...", and "fix (deps): ..." as people type it
+_CONVENTIONAL = re.compile(r"^\s*(?P<type>[a-zA-Z]+)(?: ?\((?P<scope>[^)#][^)]{0,39})\))?(?P<bang>!)?:\s+\S")
 _REVERT = re.compile(r"^\s*revert\b", re.I)
 _NUMBERED = re.compile(r"^\s*\d+\s*/\s*\w+\s*$")  # [3/N]: a series position, not a label
 # "tsdb: ", "model/histogram: ", "discovery/aws, ec2: ": an area prefix, not a conventional type (as vocab.PREFIX)
