@@ -45,11 +45,11 @@ MIN_HISTORY = 30  # fewer PRs than this in the history window: the period's own 
 
 
 def weighted_lines(files: Iterable[PrFile]) -> float:
-    return weighted_path_lines((f.path, f.lines) for f in files)
+    return sum(f.lines * (0.1 if f.path.endswith(_DATA_SUFFIXES) else 1.0) for f in files)
 
 
 def weighted_path_lines(files: Iterable[tuple[str, int]]) -> float:
-    """``weighted_lines`` of (path, changed lines) pairs."""
+    """``weighted_lines`` of (path, changed lines) pairs (the same sum)."""
     return sum(lines * (0.1 if path.endswith(_DATA_SUFFIXES) else 1.0) for path, lines in files)
 
 
@@ -109,9 +109,49 @@ def score(
     review_comments: int = 0,
     revert: bool = False,
 ) -> Score:
-    w = weights
     size_pct = reference.size_pct(lines)
-    breadth_pct = reference.breadth_pct(n_modules)
+    parts = _parts(size_pct, reference.breadth_pct(n_modules), n_modules, core_files, kind, new_surface, risk_tags,
+                   weights, mechanical, review_comments, revert)  # fmt: skip
+    components = {k: round(v, 2) for k, v in parts.items()}
+    total = weights["base"] + sum(parts.values())
+    value = _bounded(total, key_threshold, bool(mechanical))
+    reasons = _reasons(components, int(lines), size_pct, n_modules, core_files, kind, new_surface, mechanical)
+    return Score(value, components, reasons, total, bool(mechanical))
+
+
+def raw(
+    lines: float,
+    n_modules: int,
+    core_files: int,
+    kind: str,
+    new_surface: Sequence[str],
+    risk_tags: Sequence[str],
+    weights: dict[str, Any],
+    reference: Reference,
+    *,
+    mechanical: str | None = None,
+    review_comments: int = 0,
+    revert: bool = False,
+) -> float:
+    """``score(...).raw`` alone, without the reasons: the calibration scores weeks of PRs per report."""
+    parts = _parts(reference.size_pct(lines), reference.breadth_pct(n_modules), n_modules, core_files, kind,
+                   new_surface, risk_tags, weights, mechanical, review_comments, revert)  # fmt: skip
+    return weights["base"] + sum(parts.values())
+
+
+def _parts(
+    size_pct: float,
+    breadth_pct: float,
+    n_modules: int,
+    core_files: int,
+    kind: str,
+    new_surface: Sequence[str],
+    risk_tags: Sequence[str],
+    w: dict[str, Any],
+    mechanical: str | None,
+    review_comments: int,
+    revert: bool,
+) -> dict[str, float]:
     parts = {
         "size": w["size_max"] * size_pct,
         # a PR as broad as the typical one adds nothing; the broadest add up to breadth_max
@@ -132,11 +172,7 @@ def score(
         for k in ("size", "breadth", "core", "new_surface", "risk"):
             parts[k] = 0.0
         parts["kind"] = min(parts["kind"], float(w["kind"]["minor"]))
-    components = {k: round(v, 2) for k, v in parts.items()}
-    total = w["base"] + sum(parts.values())
-    value = _bounded(total, key_threshold, bool(mechanical))
-    reasons = _reasons(components, int(lines), size_pct, n_modules, core_files, kind, new_surface, mechanical)
-    return Score(value, components, reasons, total, bool(mechanical))
+    return parts
 
 
 def _bounded(value: float, key_threshold: float, mechanical: bool) -> float:

@@ -5,7 +5,7 @@ the importance calibration) and months of titles (for the hot words). Deriving
 them again in every process costs most of a report's time, so they are kept in
 the store, each under a key of everything it was derived from:
 
-- a title's words: prhub's analysis code and the title;
+- a title's words: prhub's analysis code and the title (the title itself, not a hash of it);
 - a PR's facts: the code, the settings, the repository's ``.gitattributes``
   rules and the PR's own data (title, authors, files, GitHub labels, diff facts).
 
@@ -49,7 +49,9 @@ def _short(text: str) -> str:
 
 
 def words_key(title: str) -> str:
-    return _short(f"{code_digest()}\0{title}")
+    """The code's digest and the title itself: checked for months of titles per report, a
+    comparison costs less than a hash."""
+    return f"{code_digest()}\n{title}"
 
 
 def settings_digest(settings: Settings, attributes: Sequence[tuple[str, str, bool]]) -> str:

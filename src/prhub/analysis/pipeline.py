@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from prhub.analysis import importance, kept, mechanical, modules, review, risks, themes, vocab
 from prhub.analysis.labels import Label, Labeller, TitleParts, parse_title, reverted_title
@@ -412,11 +412,21 @@ class Analyzer:
         """The size and breadth of the history window's PRs, for the percentiles of importance."""
         sizes: list[float] = []
         breadths: list[int] = []
-        weighs, module_of = self.classes.weighs, module_map.module_of  # months of PRs: kept lean
+        # months of PRs, tens of thousands of files: what each path weighs and its module, once per path
+        module_of: dict[str, str | None] = {}
         for _, files in history:
-            weighing = [(p, n) for p, n in files if weighs(p)]
+            weighing = []
+            modules = set()
+            for p, n in files:
+                try:
+                    module = module_of[p]
+                except KeyError:
+                    module = module_of[p] = module_map.module_of(p) if self.classes.weighs(p) else None
+                if module is not None:
+                    weighing.append((p, n))
+                    modules.add(module)
             sizes.append(importance.weighted_path_lines(weighing))
-            breadths.append(len({module_of(p) for p, _ in weighing}))
+            breadths.append(len(modules))
         return importance.Reference(sizes, breadths)
 
     def _core_of(self, paths: Sequence[str], core: frozenset[str]) -> frozenset[str]:
@@ -440,9 +450,23 @@ class Analyzer:
         new_surface: Sequence[str],
         reverted_by: int | None,
     ) -> importance.Score:
+        args, options = self._score_inputs(facts, core, module_map, reference, tags, new_surface, reverted_by)
+        return importance.score(*args, key_threshold=self.settings.key_threshold, **options)
+
+    def _score_inputs(
+        self,
+        facts: PrFacts,
+        core: frozenset[str],
+        module_map: modules.ModuleMap,
+        reference: importance.Reference | None,
+        tags: Sequence[str],
+        new_surface: Sequence[str],
+        reverted_by: int | None,
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """What ``importance.score`` and ``importance.raw`` weigh, alike for both."""
         pr = facts.pr
         weighing = [f for f in facts.counted if self.classes.weighs(f.path)]  # not tests, not docs
-        return importance.score(
+        args = (
             importance.weighted_lines(weighing),
             len(module_map.modules_of([f.path for f in weighing])),
             sum(1 for f in facts.counted if f.path in core),
@@ -451,11 +475,13 @@ class Analyzer:
             tags,
             self.settings["importance"],
             reference if reference is not None else importance.Reference([], []),
-            key_threshold=self.settings.key_threshold,
-            mechanical=facts.mechanical,
-            review_comments=review.activity(pr.forge, pr.author) if pr.forge is not None else 0,
-            revert=pr.reverts_pr is not None or reverted_by is not None or facts.kind == "revert",
         )
+        options = {
+            "mechanical": facts.mechanical,
+            "review_comments": review.activity(pr.forge, pr.author) if pr.forge is not None else 0,
+            "revert": pr.reverts_pr is not None or reverted_by is not None or facts.kind == "revert",
+        }
+        return args, options
 
     def raw_score(
         self, facts: PrFacts, core: frozenset[str], module_map: modules.ModuleMap, reference: importance.Reference
@@ -465,7 +491,8 @@ class Analyzer:
         they are kept once per PR; the calibration scores a few weeks of PRs for every period."""
         _, tags, new_surface = self._static_of(facts)
         core = self._core_of([f.path for f in facts.counted], core)
-        return self._score(facts, core, module_map, reference, tags, new_surface, None).raw
+        args, options = self._score_inputs(facts, core, module_map, reference, tags, new_surface, None)
+        return importance.raw(*args, **options)
 
     def _static_of(self, facts: PrFacts) -> tuple[StoredPr, tuple[str, ...], tuple[str, ...]]:
         static = self._static.get(facts.pr.number)

@@ -364,7 +364,7 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE pr_analysis (
             repo_id INTEGER NOT NULL,
             number INTEGER NOT NULL,
-            words_key TEXT,                     -- digest of prhub's analysis code and the title
+            words_key TEXT,                     -- digest of prhub's analysis code, then the title
             words TEXT,                         -- JSON: the title's content words
             facts_key TEXT,                     -- digest of the code, the settings, .gitattributes and the PR
             facts TEXT,                         -- JSON: the PR's facts
