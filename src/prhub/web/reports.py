@@ -37,6 +37,7 @@ from starlette.concurrency import run_in_threadpool
 from prhub.analysis.pipeline import Analyzer
 from prhub.config import Settings, of_repository
 from prhub.errors import NotFoundError, PrhubError, StoreError
+from prhub.gcpause import collector_paused
 from prhub.period import Period, from_slug, supported, week
 from prhub.report import stored
 from prhub.report.context import build_context, forge_url
@@ -385,7 +386,8 @@ class ReportService:
             data = stored.load(self.store, repo, period, lang, inputs)  # another process built it meanwhile
             context = None
             if data is None:
-                context = self.build(self.store, repo.slug, period, lang)
+                with collector_paused():
+                    context = self.build(self.store, repo.slug, period, lang)
                 data = stored.json_bytes(context)
                 if not self.readonly:
                     try:
