@@ -20,7 +20,7 @@ from prhub.period import MAX_YEAR, MIN_YEAR, Period, week
 from prhub.report import contract as c
 from prhub.report.phrases import RISK_WHY
 from prhub.report.reasons import reason_text, risk_evidence_text
-from prhub.report.safetext import clean_tree
+from prhub.report.safetext import clean
 from prhub.store import Repository, Store, queries
 
 SCHEMA_VERSION = 1
@@ -261,8 +261,8 @@ def to_context(
             for rec in recommend.recommendations(results, a.themes, threshold, settings["risks"]["platforms"])
         ],
     )
-    ctx: dict[str, Any] = c.to_json(report)
-    ctx = clean_tree(ctx)  # commit text may carry terminal controls and bidi overrides: no reader gets them
+    # commit text may carry terminal controls and bidi overrides: no reader gets them
+    ctx: dict[str, Any] = c.to_json(report, clean)
     _write_prose(ctx)
     return ctx
 

@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -352,20 +353,27 @@ class ReportContext:
     llm: LlmInfo | None = absent()  # present when a model took part (docs/llm.md)
 
 
-def to_json(value: Any) -> Any:
-    """A contract object as JSON-shaped data: keys in field order, ``OMIT`` fields left out while None."""
+def to_json(value: Any, text: Callable[[str], str] | None = None) -> Any:
+    """A contract object as JSON-shaped data: keys in field order, ``OMIT`` fields left out while None.
+
+    ``text``: applied on the way to every string of the result and every string key of its dicts
+    (the context is cleaned with ``safetext.clean`` in the same walk that builds it)."""
+    if isinstance(value, str):
+        return text(value) if text is not None else value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out: Json = {}
         for name, omit_none in _fields(type(value)):
             item = getattr(value, name)
             if item is None and omit_none:
                 continue
-            out[name] = to_json(item)
+            out[name] = to_json(item, text)  # a field's name is an identifier: nothing to clean
         return out
     if isinstance(value, list | tuple):
-        return [to_json(v) for v in value]
+        return [to_json(v, text) for v in value]
     if isinstance(value, dict):
-        return {k: to_json(v) for k, v in value.items()}
+        if text is None:
+            return {k: to_json(v) for k, v in value.items()}
+        return {text(k) if isinstance(k, str) else k: to_json(v, text) for k, v in value.items()}
     return value
 
 

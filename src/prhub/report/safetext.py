@@ -12,7 +12,6 @@ reader sees it, characters that act instead of being read are taken out.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff\ud800-\udfff]")
 
@@ -20,14 +19,3 @@ _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\uff
 def clean(text: str) -> str:
     """``text`` without control and bidi-override characters (the same string when it has none)."""
     return _UNSAFE.sub("", text) if _UNSAFE.search(text) else text
-
-
-def clean_tree(value: Any) -> Any:
-    """Every string in a JSON-like tree (dicts, lists, strings) cleaned; the tree is rebuilt only where needed."""
-    if isinstance(value, str):
-        return clean(value)
-    if isinstance(value, dict):
-        return {clean(k) if isinstance(k, str) else k: clean_tree(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [clean_tree(v) for v in value]
-    return value
