@@ -600,6 +600,7 @@ class MemorySource:
         self.first_name, self.first_email = queries.first_seen(store, repo.id)
         self.reverts = queries.all_reverts(store, repo.id)
         self._kept: dict[int, pr_analysis.Kept] | None = None
+        self._kept_span = (0, 0)
 
     def prs(self, since: int, until: int) -> list[StoredPr]:
         return self.all[bisect.bisect_left(self.times, since) : bisect.bisect_left(self.times, until)]
@@ -643,9 +644,16 @@ class MemorySource:
         return [(pr.number, pr.title) for pr in self.prs(since, until)]
 
     def kept(self, since: int, until: int) -> Mapping[int, pr_analysis.Kept]:
-        if self._kept is None:  # the whole history's, once: the analyzer asks for what it needs
-            self._kept = pr_analysis.load(self.store, self.repo.id, 0, queries.FAR_FUTURE)
-        return self._kept
+        # read once per stretch of time: the periods come oldest first, each a little further on
+        if self._kept is None:
+            self._kept, self._kept_span = pr_analysis.load(self.store, self.repo.id, since, until), (since, until)
+        lo, hi = self._kept_span
+        if since < lo:
+            self._kept.update(pr_analysis.load(self.store, self.repo.id, since, lo))
+        if until > hi:
+            self._kept.update(pr_analysis.load(self.store, self.repo.id, hi, until))
+        self._kept_span = (min(lo, since), max(hi, until))
+        return {pr.number: self._kept[pr.number] for pr in self.prs(since, until) if pr.number in self._kept}
 
     def keep(self, words: Sequence[tuple[int, str, str]], facts: Sequence[tuple[int, str, str]]) -> None:
         pr_analysis.save(self.store, self.repo.id, words, facts)
