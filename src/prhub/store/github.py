@@ -11,9 +11,12 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from prhub.models import ForgePullRequest, ReviewThread
 from prhub.store.base import Store
+
+if TYPE_CHECKING:  # the records of a GitHub sync: a report, which reads only ForgeFacts, does not load them
+    from prhub.models import ForgePullRequest, ReviewThread
 
 _CHILDREN = (
     "github_labels",
@@ -314,6 +317,8 @@ def forge_pr(store: Store, repo_id: int, number: int) -> ForgePullRequest | None
             "SELECT name FROM github_labels WHERE repo_id = ? AND number = ? ORDER BY idx", (repo_id, number)
         )
     )
+    from prhub.models import ForgePullRequest
+
     return ForgePullRequest(*row, labels=labels)
 
 
