@@ -133,10 +133,17 @@ _PATH_PIECES = st.sampled_from(["a", "b", "/", ".py", "test_", "x", ".pyc"])
     st.lists(st.lists(_PATH_PIECES, min_size=1, max_size=8).map("".join), min_size=1, max_size=10),
 )
 def test_glob_list_matches_as_one_alternation(globs: list[str], paths: list[str]) -> None:
-    """The compiled list (its **/ globs sharing one prefix) matches what the plain alternation matched."""
-    plain = re.compile("|".join(f"(?:{_glob_to_regex(g)})" for g in globs) + r"\Z")
+    """The compiled list (its **/ globs sharing one prefix) matches a path when one of its globs
+    matches the whole path."""
+    whole = [re.compile(f"(?:{_glob_to_regex(g)})\\Z") for g in globs]
     m = PathMatcher(globs)
-    assert [m(p) for p in paths] == [bool(plain.match(p)) for p in paths]
+    assert [m(p) for p in paths] == [any(rx.match(p) for rx in whole) for p in paths]
+
+
+def test_a_glob_matches_the_whole_path() -> None:
+    m = PathMatcher(["**/conftest.py", "Makefile", "setup.py", "tests/**"])
+    assert m("pkg/conftest.py") and m("Makefile") and m("tests/a.py")
+    assert not m("pkg/conftest.py.bak") and not m("Makefile.am") and not m("setup.pyx")
 
 
 def test_module_inference_is_depth_aware() -> None:

@@ -68,16 +68,14 @@ _ANYWHERE = "(?:.*/)?"
 
 
 def _any_of(parts: list[str]) -> re.Pattern[str]:
-    """What ``(?:p1)|(?:p2)|...|(?:pn)\\Z`` matches (as written, only the last alternative is anchored
-    at the end), with the ``**/`` alternatives but the last sharing one ``(?:.*/)?``: the same
+    """``(?:p1|p2|...|pn)\\Z``, with the ``**/`` alternatives sharing one ``(?:.*/)?``: the same
     paths match, several times faster (the engine walks back over the directories once, not
     once per glob)."""
-    head, last = parts[:-1], parts[-1]
-    alternatives = [f"(?:{p})" for p in head if not p.startswith(_ANYWHERE)]
-    anywhere = [p[len(_ANYWHERE) :] for p in head if p.startswith(_ANYWHERE)]
+    alternatives = [f"(?:{p})" for p in parts if not p.startswith(_ANYWHERE)]
+    anywhere = [p[len(_ANYWHERE) :] for p in parts if p.startswith(_ANYWHERE)]
     if anywhere:
         alternatives.append(_ANYWHERE + "(?:" + "|".join(anywhere) + ")")
-    return re.compile("|".join([*alternatives, f"(?:{last})\\Z"]))
+    return re.compile("(?:" + "|".join(alternatives) + ")\\Z")
 
 
 @lru_cache(maxsize=256)
