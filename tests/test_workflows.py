@@ -194,6 +194,54 @@ def test_maintenance_branch_prs_are_listed_once_in_their_week(repo: ScriptedRepo
     assert "already up to date" in again.stdout
 
 
+def test_a_release_branch_brought_in_through_a_pr_lists_its_prs(repo: ScriptedRepo, tmp_path: Path) -> None:
+    # prometheus: release-3.13 gets its own PRs; a maintainer merges it into a branch of their own
+    # and lands that branch as a PR ("merge release 3.13 into main")
+    repo.checkout("release-3.13", create_at="main")
+    fix = branch(repo, "backport", [("backport head chunk fix", CAROL)], start="release-3.13")
+    repo.checkout("release-3.13")
+    bring(repo, fix)
+    repo.merge("Merge pull request #19137 from prometheus/krajo/backport\n\nbackport head chunk fix\n", fix,
+               at=EPOCH + 100)  # fmt: skip
+    repo.lines("VERSION", 1)
+    repo.commit("chore: prepare release 3.13.1 (#19151)", author=DAVE, committer=FORGE, at=EPOCH + 200)
+    release_tip = repo.head()
+    repo.checkout("krajo/merge-release", create_at="main")
+    bring(repo, release_tip)
+    repo.merge("Merge remote-tracking branch 'origin/release-3.13' into krajo/merge-release", release_tip,
+               author=MAINTAINER, committer=MAINTAINER, at=EPOCH + 300)  # fmt: skip
+    tip = repo.head()
+    repo.checkout("main")
+    bring(repo, tip)
+    repo.merge("Merge pull request #19300 from prometheus/krajo/merge-release\n\nMerge release 3.13\n", tip,
+               at=EPOCH + 400)  # fmt: skip
+    found = prs(synced(repo, tmp_path))
+    assert sorted(found) == [19137, 19151, 19300]
+    assert facts(found[19137]) == ("backport head chunk fix", "Carol Danvers", "merge", "release-3.13")
+    assert facts(found[19151]) == ("chore: prepare release 3.13.1", "Dave Lister", "squash", "release-3.13")
+    assert found[19137]["merged_at"] == EPOCH + 100  # when it was merged on the release branch
+
+
+def test_another_project_s_history_inside_a_pr_brings_no_prs(repo: ScriptedRepo, tmp_path: Path) -> None:
+    # rust-analyzer's "rustc-pull" PRs: a branch that merged upstream history (its own root, its own
+    # PR numbers), landed as a PR of this repository
+    repo.lines("src/a.rs", 2)
+    repo.commit("Local work (#20)", author=BOB, committer=FORGE)
+    repo.git("checkout", "-q", "--orphan", "upstream")
+    repo.git("rm", "-q", "-rf", ".")
+    repo.lines("sub/lib.rs", 3)
+    repo.commit("Upstream squash (#140001)", author=BOB, committer=FORGE)
+    upstream = repo.head()
+    repo.checkout("rustc-pull", create_at="main")
+    repo.git("merge", "-q", "--allow-unrelated-histories", "-m", "Merge from rust-lang/rust", upstream)
+    tip = repo.head()
+    repo.checkout("main")
+    bring(repo, tip)
+    repo.merge("Merge pull request #23 from rust-lang/rustc-pull\n\nRustc pull update\n", tip)
+    found = prs(synced(repo, tmp_path))
+    assert sorted(found) == [20, 23]
+
+
 def test_a_maintenance_branch_pr_has_its_diff_read(repo: ScriptedRepo, tmp_path: Path) -> None:
     # the PR's commit is on stable, never on main's first-parent line: its diff is read all the same
     repo.write("requirements.txt", "requests==2.31.0\n")

@@ -323,6 +323,7 @@ class _BatchWriter:
         """
         if not merged:
             return
+        self._highest: int | None = None  # the highest PR number stored, read on first need
         seq_of = {c.sha: self.seq - len(batch) + i for i, c in enumerate(batch, start=1)}
         foreign: set[str] = set()
         nested: dict[str, tuple[NestedPr, str | None]] = {}
@@ -352,9 +353,13 @@ class _BatchWriter:
                 # (#4)" on a branch merged into prometheus as #18000), not this repository's
                 lowest = min((r.number for r in own if r.number > 0), default=0) / 2 - 100
                 for found in side.prs:
-                    found.refs = [r for r in found.refs if r.number <= 0 or r.number >= lowest]
+                    found.refs = [
+                        r
+                        for r in found.refs
+                        if r.number <= 0 or r.number >= lowest and (not found.deep or self._ours(r.number))
+                    ]
                     if found.refs:
-                        nested[found.commit.sha] = (found, name)
+                        nested[found.commit.sha] = (found, found.branch or name)
                 if side.prs and not own:
                     merge_backs.append(commit.sha)
                 elif side.prs and is_rollup(commit.message):
@@ -400,15 +405,18 @@ class _BatchWriter:
             or (self.store.on_side_chain(self.repo_id, self.branch, base))
         )
 
+    def _ours(self, number: int) -> bool:
+        """A number this repository could have given: not far beyond the highest stored (a branch that
+        came in through another may carry a subtree's history, with another project's numbers)."""
+        if self._highest is None:
+            self._highest = self.store.highest_pr_number(self.repo_id) or 0
+        return number <= self._highest * 1.25 + 100
+
     def _plausible(self, side: Side) -> bool:
         """A chain from somewhere unknown (merged through other branches long ago) counts when its
         numbers are this repository's: none far beyond the highest PR number stored so far. A
         subtree of a bigger project (rust-lang/rust's #118817 in rust-analyzer) brings its own."""
-        numbers = [r.number for found in side.prs for r in found.refs]
-        if not numbers:
-            return True
-        highest = self.store.highest_pr_number(self.repo_id) or 0
-        return max(numbers) <= highest * 1.25 + 100
+        return all(self._ours(r.number) for found in side.prs for r in found.refs)
 
     def _write(self, commits, branches, files, trailer_rows, prs, rebase_links) -> None:  # noqa: ANN001
         self.store.write_history(commits, branches, files, trailer_rows, prs)

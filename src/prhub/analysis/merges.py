@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from prhub.analysis.prs import PrRef, pr_refs
+from prhub.analysis.prs import PrRef, merged_branch, pr_refs
 from prhub.models import Commit, Identity
 from prhub.sources.git import GraphCommit
 
@@ -29,6 +29,10 @@ class NestedPr:
     commit: GraphCommit
     refs: list[PrRef]
     author: Identity
+    # merged on a branch that came in through the merged one (release-3.13 merged into a "merge
+    # release to main" PR's branch), and that branch's name when its merge says it
+    deep: bool = False
+    branch: str | None = None
 
 
 @dataclass(slots=True)
@@ -98,8 +102,27 @@ def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
         sha = parents[0] if parents else None
     chain.reverse()
     side = Side(author, chain, sha)
-    # the PRs merged on that branch: merges that name a PR, and squashes the forge committed
-    on_chain = set(chain)
+    side.prs = _prs_on(chain, members, graph, set(chain), None, _BRANCH_DEPTH)
+    return side
+
+
+_BRANCH_DEPTH = 2  # a branch merged into the merged branch (release-3.13 into a "merge to main" PR), no deeper
+
+
+def _prs_on(
+    chain: list[str],
+    members: set[str],
+    graph: dict[str, GraphCommit],
+    seen: set[str],
+    branch: str | None,
+    depth: int,
+    deep: bool = False,
+) -> list[NestedPr]:
+    """The PRs merged on a branch's first-parent ``chain``, oldest first: merges that name a PR, and
+    squashes the forge committed; and, ``depth`` levels down, those of a branch merged into it
+    without a PR of its own ("Merge remote-tracking branch 'origin/release-3.13' into ...").
+    ``seen``: the commits of the chains walked so far (a merged branch's chain stops there)."""
+    found: list[NestedPr] = []
     taken: set[str] = set()
     for sha in chain:
         node = graph[sha]
@@ -107,12 +130,18 @@ def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
             continue  # a branch's own commit, written and committed by the same person
         refs = pr_refs(node.message, sha)
         if not refs:
+            if len(node.parents) > 1 and depth > 1:
+                for parent in node.parents[1:]:
+                    inner = _first_parents(parent, members, seen, graph)
+                    seen.update(inner)
+                    name = merged_branch(node.message)
+                    found += _prs_on(inner, members, graph, seen, name or branch, depth - 1, deep=True)
             continue
         if len(node.parents) > 1:
             # a merge on that branch: its author is its own branch's, as for a merge on ours
             inner: set[str] = set()
             for parent in node.parents[1:]:
-                inner |= _reach(parent, graph, on_chain, taken, within=members)
+                inner |= _reach(parent, graph, seen, taken, within=members)
             taken |= inner
             tip = graph.get(node.parents[1])
             who = main_author(inner, graph) or (tip.author if tip else None)
@@ -120,8 +149,20 @@ def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
                     for r in refs]  # fmt: skip
         else:
             who = node.author
-        side.prs.append(NestedPr(node, refs, who or node.author))
-    return side
+        found.append(NestedPr(node, refs, who or node.author, deep, branch))
+    return found
+
+
+def _first_parents(start: str, members: set[str], seen: set[str], graph: dict[str, GraphCommit]) -> list[str]:
+    """The first-parent chain from ``start`` while it is in ``members`` and not yet walked, oldest first."""
+    chain: list[str] = []
+    sha: str | None = start
+    while sha in members and sha not in seen:
+        chain.append(sha)
+        parents = graph[sha].parents
+        sha = parents[0] if parents else None
+    chain.reverse()
+    return chain
 
 
 def _landed_by_another(node: GraphCommit) -> bool:
