@@ -220,6 +220,8 @@ def test_a_release_branch_brought_in_through_a_pr_lists_its_prs(repo: ScriptedRe
     assert facts(found[19137]) == ("backport head chunk fix", "Carol Danvers", "merge", "release-3.13")
     assert facts(found[19151]) == ("chore: prepare release 3.13.1", "Dave Lister", "squash", "release-3.13")
     assert found[19137]["merged_at"] == EPOCH + 100  # when it was merged on the release branch
+    # the PR that brought them is the work of whoever opened it, not of the release branch's authors
+    assert facts(found[19300]) == ("Merge release 3.13", "Mia Maintainer", "merge", "main")
 
 
 def test_another_project_s_history_inside_a_pr_brings_no_prs(repo: ScriptedRepo, tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ class NestedPr:
     # release to main" PR's branch), and that branch's name when its merge says it
     deep: bool = False
     branch: str | None = None
+    commits: frozenset[str] = frozenset()  # its own commits: the landing commit, and a merge's branch
 
 
 @dataclass(slots=True)
@@ -93,7 +94,6 @@ def main_author(shas: Iterable[str], graph: dict[str, GraphCommit]) -> Identity 
 def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
     if not members:
         return Side(None)
-    author = main_author(members, graph) or graph[start].author
     chain: list[str] = []
     sha: str | None = start
     while sha in members:
@@ -101,9 +101,12 @@ def _side(start: str, members: set[str], graph: dict[str, GraphCommit]) -> Side:
         parents = graph[sha].parents
         sha = parents[0] if parents else None
     chain.reverse()
-    side = Side(author, chain, sha)
-    side.prs = _prs_on(chain, members, graph, set(chain), None, _BRANCH_DEPTH)
-    return side
+    prs = _prs_on(chain, members, graph, set(chain), None, _BRANCH_DEPTH)
+    # the commits of the PRs it brings are their authors': a branch that merges a release branch
+    # into main ("merge release 3.13") is the work of whoever opened it
+    theirs = set().union(*(found.commits for found in prs))
+    author = main_author(members - theirs, graph) or graph[start].author
+    return Side(author, chain, sha, prs)
 
 
 _BRANCH_DEPTH = 2  # a branch merged into the merged branch (release-3.13 into a "merge to main" PR), no deeper
@@ -132,14 +135,14 @@ def _prs_on(
         if not refs:
             if len(node.parents) > 1 and depth > 1:
                 for parent in node.parents[1:]:
-                    inner = _first_parents(parent, members, seen, graph)
-                    seen.update(inner)
+                    merged_chain = _first_parents(parent, members, seen, graph)
+                    seen.update(merged_chain)
                     name = merged_branch(node.message)
-                    found += _prs_on(inner, members, graph, seen, name or branch, depth - 1, deep=True)
+                    found += _prs_on(merged_chain, members, graph, seen, name or branch, depth - 1, deep=True)
             continue
+        inner: set[str] = set()
         if len(node.parents) > 1:
             # a merge on that branch: its author is its own branch's, as for a merge on ours
-            inner: set[str] = set()
             for parent in node.parents[1:]:
                 inner |= _reach(parent, graph, seen, taken, within=members)
             taken |= inner
@@ -149,7 +152,7 @@ def _prs_on(
                     for r in refs]  # fmt: skip
         else:
             who = node.author
-        found.append(NestedPr(node, refs, who or node.author, deep, branch))
+        found.append(NestedPr(node, refs, who or node.author, deep, branch, frozenset(inner | {sha})))
     return found
 
 
