@@ -356,7 +356,7 @@ class _BatchWriter:
                     found.refs = [
                         r
                         for r in found.refs
-                        if r.number <= 0 or r.number >= lowest and (not found.deep or self._ours(r.number))
+                        if r.number <= 0 or (r.number >= lowest and (not found.deep or self._ours(r.number)))
                     ]
                     if found.refs:
                         nested[found.commit.sha] = (found, found.branch or name)

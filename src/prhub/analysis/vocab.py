@@ -525,14 +525,14 @@ def _chain(path: str, container_roots: frozenset[str]) -> tuple[str, ...]:
     chain: list[str] = []
     if len(parts) < 2 or parts[0] in _NOT_A_PACKAGE or parts[0].startswith("."):
         return ()  # root files, tests, docs, CI: kinds of change, not areas
-    layout = _layout_segments(tuple(parts))
+    layout = _layout_segments(tuple(parts))  # src/main/java/com/google: no part of the project
     for depth in range(1, len(parts) + 1):
-        if depth - len([i for i in layout if i < depth]) > 6:
+        if depth - 1 in layout:
+            continue
+        if depth - sum(1 for i in layout if i < depth) > 6:
             break
         prefix = "/".join(parts[:depth])
         segment = parts[depth - 1]
-        if depth - 1 in layout:
-            continue
         if depth < len(parts) and segment in CONTAINERS and prefix not in container_roots:
             continue
         if depth > 1 and segment in _NOT_A_PACKAGE:
