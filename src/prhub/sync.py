@@ -214,6 +214,7 @@ class _BatchWriter:
         self.new_prs = 0
         self.flagged: Counter[str] = Counter()  # flag -> commits stored with it
         self.merged_in = 0  # PRs found on other branches that merges brought in
+        self._highest: int | None = None  # the highest PR number stored, read on first need per batch
         # commits with one committer and one commit time and no number: a rebase merge in progress
         self.run_key: tuple[str, int] | None = None
         self.run: list[str] = []
@@ -323,7 +324,7 @@ class _BatchWriter:
         """
         if not merged:
             return
-        self._highest: int | None = None  # the highest PR number stored, read on first need
+        self._highest = None  # earlier batches may have stored higher numbers
         seq_of = {c.sha: self.seq - len(batch) + i for i, c in enumerate(batch, start=1)}
         foreign: set[str] = set()
         nested: dict[str, tuple[NestedPr, str | None]] = {}

@@ -440,19 +440,6 @@ class Analyzer:
         new_surface = [p for p in added if self.risk_rules.new_model(p)]
         return new_surface + [p for p in added if self.new_surface(p) and p not in new_surface]
 
-    def _score(
-        self,
-        facts: PrFacts,
-        core: frozenset[str],
-        module_map: modules.ModuleMap,
-        reference: importance.Reference | None,
-        tags: Sequence[str],
-        new_surface: Sequence[str],
-        reverted_by: int | None,
-    ) -> importance.Score:
-        args, options = self._score_inputs(facts, core, module_map, reference, tags, new_surface, reverted_by)
-        return importance.score(*args, key_threshold=self.settings.key_threshold, **options)
-
     def _score_inputs(
         self,
         facts: PrFacts,
@@ -524,7 +511,10 @@ class Analyzer:
         )
         mods = module_map.modules_of(paths)
         new_surface = self._new_surface(facts)
-        score = self._score(facts, core, module_map, reference, [r.tag for r in found], new_surface, reverted_by)
+        args, options = self._score_inputs(
+            facts, core, module_map, reference, [r.tag for r in found], new_surface, reverted_by
+        )
+        score = importance.score(*args, key_threshold=self.settings.key_threshold, **options)
         return PrResult(facts, mods, _directories(facts.counted or pr.files), found, score, new_surface, reverted_by)
 
 
