@@ -48,6 +48,9 @@ ALLOWED_TAGS = {
 _ALPHABET = "abcXYZ 0123456789#<>[]()`|*_~&!\\/.-:\n修复模型"
 texts = st.text(alphabet=_ALPHABET, max_size=24)
 names = st.text(alphabet="abcdefgh -_[]<>`|0123", min_size=1, max_size=12)
+# a platform is a name from the settings ([risks.platforms]: "ROCm", "XPU"), never a number: "the 1 CI
+# lanes" would read as a count to the singular check
+platforms = names.filter(lambda n: not n.lstrip()[:1].isdigit())
 decimals = st.floats(min_value=0, max_value=10, allow_nan=False).map(lambda x: round(x, 1))
 raw_floats = st.floats(min_value=0, max_value=10, allow_nan=False)
 
@@ -172,7 +175,7 @@ def contexts(draw: st.DrawFn) -> dict[str, Any]:
                 "kind": draw(st.sampled_from(REC_KINDS)),
                 "prs": draw(st.lists(st.sampled_from(numbers), unique=True, max_size=8)) if numbers else [],
                 "theme": draw(names),
-                "platform": draw(names),
+                "platform": draw(platforms),
                 "paths": draw(st.lists(texts, max_size=2)),
                 "reverts": draw(st.lists(st.integers(1, 99_999), max_size=2)),
                 "trend": draw(st.sampled_from(["rising", "new", None])),
